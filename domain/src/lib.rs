@@ -1,0 +1,29 @@
+//! The business core of D'Fresto: types, state machines, rules, and the SQL that reads and writes them.
+//!
+//! Nothing here knows about HTTP or the job runner's internals. Every write takes a
+//! `&mut PgConnection` that is already inside a transaction opened by the caller (or opens
+//! one itself and says so), so a business change, its history row and its jobs commit together.
+
+pub mod actor;
+pub mod clock;
+pub mod error;
+pub mod history;
+pub mod input;
+pub mod invoice;
+pub mod money;
+pub mod numbering;
+pub mod order;
+pub mod phone;
+pub mod purchase_order;
+pub mod role;
+pub mod schema;
+pub mod stock;
+mod text_enum;
+pub mod transition;
+
+pub use actor::Actor;
+pub use clock::{Clock, FixedClock, SharedClock, SystemClock};
+pub use error::{DomainError, FieldErrors};
+pub use money::Money;
+pub use phone::Phone;
+pub use role::{Portal, Role};

@@ -1,0 +1,10 @@
+//! Test support for D'Fresto's integration tests: a fresh database per test ([`db`]), and the
+//! web service running in-process against it ([`app`]).
+
+pub mod app;
+pub mod db;
+pub mod empty_db;
+pub mod fixtures;
+
+pub use app::TestApp;
+pub use db::TestDb;

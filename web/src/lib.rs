@@ -1,0 +1,18 @@
+//! The D'Fresto web tier: configuration, the salvo server and router, subdomain → portal
+//! resolution, health probes, tera pages, the web error type, and the `migrate`/`seed` commands
+//! the `dfresto-web` binary runs.
+
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod health;
+pub mod host;
+pub mod migrate;
+pub mod pages;
+pub mod password;
+pub mod render;
+pub mod seed;
+pub mod server;
+
+pub use config::Config;
+pub use error::WebError;

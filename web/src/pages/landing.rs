@@ -1,0 +1,18 @@
+//! The apex landing page: what D'Fresto is and a link to each of the three portals.
+
+use salvo::{Depot, Request, Response, handler};
+
+use crate::error::WebError;
+use crate::render;
+use crate::server;
+
+#[handler]
+pub async fn landing(
+    req: &mut Request,
+    depot: &mut Depot,
+    res: &mut Response,
+) -> Result<(), WebError> {
+    let state = server::state(depot)?;
+    let ctx = render::base_context(req, state);
+    render::page(res, state, "landing.html", &ctx)
+}

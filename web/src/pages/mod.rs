@@ -1,0 +1,32 @@
+//! Server-rendered pages that need no login: the apex landing page, each portal's login page,
+//! the portal home redirect, and the stylesheet. (404 and error pages: `render::error_page`.)
+
+pub mod landing;
+pub mod login;
+
+use salvo::http::header::{CACHE_CONTROL, HeaderValue};
+use salvo::writing::{Redirect, Text};
+use salvo::{Depot, Response, handler};
+
+use crate::error::WebError;
+use crate::server;
+
+/// `/` on a portal: the login page until the portals issue adds sessions (then `/dashboard`
+/// for a logged-in user).
+#[handler]
+pub async fn portal_home(res: &mut Response) {
+    res.render(Redirect::found("/login"));
+}
+
+/// `/static/app.css`, loaded with the templates at start-up. Pages link it with `?v=<hash>`, so
+/// it may be cached for long.
+#[handler]
+pub async fn app_css(depot: &mut Depot, res: &mut Response) -> Result<(), WebError> {
+    let state = server::state(depot)?;
+    res.headers_mut().insert(
+        CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=86400"),
+    );
+    res.render(Text::Css(state.templates.css.clone()));
+    Ok(())
+}
