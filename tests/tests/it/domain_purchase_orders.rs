@@ -265,10 +265,10 @@ async fn shipping_without_warehouse_stock_issues_no_invoice_and_keeps_numbers_ga
     let w = World::build(&db.pool).await;
     let big = submit(&db, &w.stokis_a_user, &[(w.saus.0, 1_001)]).await;
     let small = submit(&db, &w.stokis_a_user, &[(w.saus.0, 1)]).await;
-    act(&db, &w.finance, big.id, PoAction::Approve, Some("uji"))
+    act(&db, &w.finance, small.id, PoAction::Approve, None)
         .await
         .unwrap();
-    act(&db, &w.finance, small.id, PoAction::Approve, None)
+    act(&db, &w.finance, big.id, PoAction::Approve, Some("stok untuk promo"))
         .await
         .unwrap();
 
