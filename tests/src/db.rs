@@ -64,10 +64,12 @@ async fn ensure_template(admin: &mut PgConnection) -> String {
             domain::schema::run(&pool).await.expect("migrate template");
             pool.close().await;
         }
-        sqlx::query(AssertSqlSafe(format!("ALTER DATABASE {building} RENAME TO {name}")))
-            .execute(&mut *admin)
-            .await
-            .expect("rename template");
+        sqlx::query(AssertSqlSafe(format!(
+            "ALTER DATABASE {building} RENAME TO {name}"
+        )))
+        .execute(&mut *admin)
+        .await
+        .expect("rename template");
     }
     sqlx::query("SELECT pg_advisory_unlock(727272)")
         .execute(&mut *admin)
@@ -100,10 +102,12 @@ impl TestDb {
                 .map(|d| d.subsec_nanos())
                 .unwrap_or(0)
         );
-        sqlx::query(AssertSqlSafe(format!("CREATE DATABASE {name} TEMPLATE {template}")))
-            .execute(&mut admin)
-            .await
-            .expect("clone template database");
+        sqlx::query(AssertSqlSafe(format!(
+            "CREATE DATABASE {name} TEMPLATE {template}"
+        )))
+        .execute(&mut admin)
+        .await
+        .expect("clone template database");
         admin.close().await.ok();
         let pool = PgPoolOptions::new()
             .max_connections(8)

@@ -31,9 +31,9 @@ impl TestDb {
         sqlx::query(AssertSqlSafe(format!(
             "CREATE DATABASE {name} TEMPLATE template0"
         )))
-            .execute(&mut admin)
-            .await
-            .expect("create empty database");
+        .execute(&mut admin)
+        .await
+        .expect("create empty database");
         admin.close().await.ok();
         let pool = PgPoolOptions::new()
             .max_connections(4)
