@@ -69,10 +69,10 @@ impl SiteResolver {
         if let (Some(label), Some(peer)) = (x_subdomain, peer)
             && self.is_trusted(peer)
         {
-            return self.from_label(label.trim());
+            return self.site_of_label(label.trim());
         }
         match host.and_then(host_name) {
-            Some(name) => self.from_host_name(&name),
+            Some(name) => self.site_of_host_name(&name),
             None => Site::Unknown,
         }
     }
@@ -111,7 +111,7 @@ impl SiteResolver {
         }
     }
 
-    fn from_label(&self, label: &str) -> Site {
+    fn site_of_label(&self, label: &str) -> Site {
         let label = label.to_ascii_lowercase();
         if label.is_empty() || label == "www" {
             return Site::Apex;
@@ -119,7 +119,7 @@ impl SiteResolver {
         Portal::from_label(&label).map_or(Site::Unknown, Site::Portal)
     }
 
-    fn from_host_name(&self, name: &str) -> Site {
+    fn site_of_host_name(&self, name: &str) -> Site {
         if name == self.base_domain {
             return Site::Apex;
         }
@@ -128,7 +128,7 @@ impl SiteResolver {
             .and_then(|rest| rest.strip_suffix('.'))
         {
             // Only one label: `x.mitra.<base>` is not a portal.
-            Some(label) if !label.contains('.') => self.from_label(label),
+            Some(label) if !label.contains('.') => self.site_of_label(label),
             _ => Site::Unknown,
         }
     }

@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 use std::time::Instant;
 
-use anyhow::{Context, anyhow};
+use anyhow::anyhow;
 use domain::{Clock, SystemClock};
 use web::cli::{self, Command, SeedArgs};
 use web::config::Config;
@@ -108,9 +108,14 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
         }
         Command::Seed(args) => return run_seed(&pool, args).await,
         Command::HasData => {
-            let has = seed::has_data(&pool)
-                .await
-                .context("cannot check the database for data")?;
+            let has = match seed::has_data(&pool).await {
+                Ok(has) => has,
+                // No tables yet (not migrated): nothing has been loaded either.
+                Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("42P01") => false,
+                Err(e) => {
+                    return Err(anyhow::Error::new(e).context("cannot check the database for data"));
+                }
+            };
             println!("{}", if has { "has data" } else { "empty" });
             return Ok(if has {
                 ExitCode::SUCCESS

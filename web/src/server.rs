@@ -167,8 +167,17 @@ pub fn build(config: Config, pool: PgPool, clock: SharedClock) -> Result<Service
 /// gets the 404 page.
 pub fn router(sites: &Arc<SiteResolver>) -> Router {
     Router::new()
-        .push(Router::with_path("healthz").get(health::healthz))
-        .push(Router::with_path("readyz").get(health::readyz))
+        // HEAD too: some load balancers probe with it.
+        .push(
+            Router::with_path("healthz")
+                .get(health::healthz)
+                .head(health::healthz),
+        )
+        .push(
+            Router::with_path("readyz")
+                .get(health::readyz)
+                .head(health::readyz),
+        )
         .push(Router::with_path("static/app.css").get(pages::app_css))
         .push(
             Router::with_filter(SiteFilter::new(sites.clone(), SiteMatch::Apex))

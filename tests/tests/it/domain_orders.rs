@@ -143,7 +143,7 @@ async fn the_same_idempotency_key_returns_the_same_order() {
         tx.commit().await.unwrap();
         ids.push((placed.order.id, placed.created));
     }
-    assert_eq!(ids[0].1, true);
+    assert!(ids[0].1, "the first call creates the order");
     assert!(ids.iter().all(|(id, _)| *id == ids[0].0));
     assert!(ids[1..].iter().all(|(_, created)| !created));
     assert_eq!(count(&db.pool, "orders").await, 1);

@@ -211,7 +211,8 @@ async fn refusals_by_owner_role_and_state_change_nothing() {
     let w = World::build(&db.pool).await;
     let p = submit(&db, &w.stokis_a_user, &[(w.ayam.0, 1)]).await;
 
-    let cases: Vec<(&Actor, PoAction, fn(&DomainError) -> bool)> = vec![
+    type Expect = fn(&DomainError) -> bool;
+    let cases: Vec<(&Actor, PoAction, Expect)> = vec![
         (&w.stokis_b_user, PoAction::Cancel, |e| {
             matches!(e, DomainError::NotFound { .. })
         }),

@@ -1,6 +1,10 @@
 //! The integration-test binary: every test runs against a real PostgreSQL (`DATABASE_URL`),
 //! each on its own fresh database. One module per area.
 
+// Test code: a failed unwrap is a failed test, helpers included (clippy's allow-unwrap-in-tests
+// only covers the `#[test]` functions themselves).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod domain_billing;
 mod domain_orders;
 mod domain_purchase_orders;

@@ -88,3 +88,12 @@ async fn readyz_is_unavailable_when_the_database_is_gone() {
     let body = res.text().await.unwrap();
     assert!(body.contains("database unreachable"), "{body}");
 }
+
+#[tokio::test]
+async fn probes_answer_head_requests() {
+    let app = TestApp::spawn().await;
+    for path in ["/healthz", "/readyz"] {
+        let res = app.client().head(app.apex_url(path)).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{path}");
+    }
+}

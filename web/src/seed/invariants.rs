@@ -566,3 +566,109 @@ fn same_today_same_data() {
     let other = Plan::new(today + TimeDelta::days(1), &Scale::Default);
     assert_eq!(master::build(&other).mitra.len(), a.mitra.len());
 }
+
+#[test]
+fn tmp_stats() {
+    let d = generate(date(2026, 11, 28), Scale::Default);
+    let mut st: HashMap<&str, usize> = HashMap::new();
+    for o in &d.orders {
+        *st.entry(o.status).or_default() += 1;
+    }
+    println!("orders {:?}", st);
+    let avg: f64 = d.orders.iter().map(|o| o.total as f64).sum::<f64>() / d.orders.len() as f64;
+    println!("avg order {avg:.0}");
+    let mut st: HashMap<String, usize> = HashMap::new();
+    for p in &d.billing.purchase_orders {
+        *st.entry(format!(
+            "{} {:?}",
+            p.status,
+            p.reject_reason.map(|r| &r[..20])
+        ))
+        .or_default() += 1;
+    }
+    println!("pos {:#?}", st);
+    println!(
+        "overrides {}",
+        d.billing
+            .purchase_orders
+            .iter()
+            .filter(|p| p.credit_override_reason.is_some())
+            .count()
+    );
+    let avg: f64 = d
+        .billing
+        .purchase_orders
+        .iter()
+        .map(|o| o.total as f64)
+        .sum::<f64>()
+        / d.billing.purchase_orders.len() as f64;
+    println!("avg po {avg:.0}");
+    let mut st: HashMap<&str, usize> = HashMap::new();
+    for o in &d.billing.invoices {
+        *st.entry(o.status).or_default() += 1;
+    }
+    println!("inv {:?}", st);
+    let mut late: Vec<i64> = d
+        .billing
+        .invoices
+        .iter()
+        .filter(|i| i.status == OVERDUE)
+        .map(|i| (d.plan.today - i.due_date).num_days())
+        .collect();
+    late.sort();
+    println!("late {:?}", late);
+    let s1: Vec<_> = d
+        .billing
+        .purchase_orders
+        .iter()
+        .filter(|p| p.stokis_id == 1)
+        .map(|p| (p.number.clone(), p.status, p.total))
+        .collect();
+    println!("stokis1 {:?}", &s1[s1.len().saturating_sub(6)..]);
+    let m1: Vec<_> = d
+        .orders
+        .iter()
+        .filter(|o| o.mitra_id == 1)
+        .map(|o| (o.number.clone(), o.status))
+        .collect();
+    println!(
+        "mitra1 {} {:?}",
+        m1.len(),
+        &m1[m1.len().saturating_sub(8)..]
+    );
+    let open_by_stokis: HashMap<i64, i64> = d
+        .billing
+        .invoices
+        .iter()
+        .filter(|i| i.status != PAID)
+        .fold(HashMap::new(), |mut m, i| {
+            *m.entry(i.stokis_id).or_default() += i.total - i.paid;
+            m
+        });
+    let mut v: Vec<_> = open_by_stokis
+        .iter()
+        .map(|(s, o)| (*o, *s, d.master.stokis[(*s - 1) as usize].credit_limit))
+        .collect();
+    v.sort();
+    v.reverse();
+    println!("top outstanding {:?}", &v[..8]);
+    println!("days last {:?}", &d.plan);
+    println!(
+        "{:?}",
+        d.master
+            .stokis
+            .iter()
+            .take(5)
+            .map(|s| (&s.name, &s.address, &s.phone))
+            .collect::<Vec<_>>()
+    );
+    println!(
+        "{:?}",
+        d.master
+            .mitra
+            .iter()
+            .take(5)
+            .map(|s| (&s.name, &s.owner, &s.city))
+            .collect::<Vec<_>>()
+    );
+}

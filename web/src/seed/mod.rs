@@ -182,19 +182,27 @@ pub async fn seed(pool: &PgPool, opts: &SeedOptions) -> Result<SeedReport, SeedE
         return Err(SeedError::NotEmpty(what));
     }
 
+    eprintln!("T start {:?}", started.elapsed());
+    if std::env::var("XREPLICA").is_ok() { sqlx::query("SET LOCAL session_replication_role = replica").execute(&mut *tx).await?; }
     let master = master::build(&plan);
     write_master(&mut tx, &plan, &master, &opts.password_hash).await?;
     write_stock(&mut tx, &plan, &master).await?;
 
+    eprintln!("T master+stock {:?}", started.elapsed());
     let ctx = Arc::new(Ctx::new(&plan, &master));
     let billing = history::billing(&ctx, &master);
+    eprintln!("T billing gen {:?}", started.elapsed());
     let (invoices, payments) = write_billing(&mut tx, &billing).await?;
+    eprintln!("T billing written {:?}", started.elapsed());
     let purchase_orders = billing.purchase_orders.len() as i64;
     drop(billing);
 
     let orders = write_orders(&mut tx, Arc::clone(&ctx)).await?;
+    eprintln!("T orders written {:?}", started.elapsed());
     finish(&mut tx, orders, purchase_orders).await?;
+    eprintln!("T finish {:?}", started.elapsed());
     tx.commit().await?;
+    eprintln!("T commit {:?}", started.elapsed());
 
     Ok(SeedReport {
         stokis: master.stokis.len() as i64,

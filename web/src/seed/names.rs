@@ -14,12 +14,12 @@ pub(crate) struct City {
 pub(crate) const CITIES: &[City] = &[
     City {
         name: "Jakarta Selatan",
-        stokis: 6,
+        stokis: 7,
         nearby: &["Jakarta Selatan", "Tangerang Selatan"],
     },
     City {
         name: "Jakarta Timur",
-        stokis: 5,
+        stokis: 6,
         nearby: &["Jakarta Timur", "Bekasi"],
     },
     City {
@@ -39,12 +39,12 @@ pub(crate) const CITIES: &[City] = &[
     },
     City {
         name: "Bekasi",
-        stokis: 6,
+        stokis: 7,
         nearby: &["Cikarang", "Tambun"],
     },
     City {
         name: "Tangerang",
-        stokis: 5,
+        stokis: 6,
         nearby: &["Cikupa", "Balaraja"],
     },
     City {
@@ -54,37 +54,37 @@ pub(crate) const CITIES: &[City] = &[
     },
     City {
         name: "Depok",
-        stokis: 4,
+        stokis: 5,
         nearby: &["Cinere", "Sawangan"],
     },
     City {
         name: "Bogor",
-        stokis: 5,
+        stokis: 6,
         nearby: &["Cibinong", "Ciawi", "Leuwiliang"],
     },
     City {
         name: "Bandung",
-        stokis: 10,
+        stokis: 12,
         nearby: &["Cimahi", "Soreang", "Lembang", "Padalarang"],
     },
     City {
         name: "Surabaya",
-        stokis: 10,
+        stokis: 12,
         nearby: &["Sidoarjo", "Gresik"],
     },
     City {
         name: "Medan",
-        stokis: 8,
+        stokis: 9,
         nearby: &["Binjai", "Lubuk Pakam", "Tanjung Morawa"],
     },
     City {
         name: "Semarang",
-        stokis: 7,
+        stokis: 8,
         nearby: &["Ungaran", "Kendal", "Demak"],
     },
     City {
         name: "Makassar",
-        stokis: 6,
+        stokis: 7,
         nearby: &["Sungguminasa", "Maros"],
     },
     City {
@@ -99,7 +99,7 @@ pub(crate) const CITIES: &[City] = &[
     },
     City {
         name: "Palembang",
-        stokis: 5,
+        stokis: 6,
         nearby: &["Prabumulih", "Kayu Agung"],
     },
     City {
