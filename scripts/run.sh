@@ -85,7 +85,10 @@ CLEANED=0
 cleanup() {
   ((CLEANED)) && return 0
   CLEANED=1
-  trap - INT TERM HUP PIPE
+  # Nothing may stop the clean-up half-way: not a failed command, not a closed output (Ctrl-C on
+  # `make run | less` kills the reader first).
+  set +e
+  trap '' INT TERM HUP PIPE
   fg_stop
   local pid deadline
   local alive=()

@@ -30,7 +30,9 @@ export CHROME=${CHROME:-/usr/bin/chromium}
 
 PG_TMP=''
 cleanup() {
-  trap - INT TERM HUP PIPE
+  # Nothing may stop the clean-up half-way: not a failed command, not a closed output.
+  set +e
+  trap '' INT TERM HUP PIPE
   fg_stop
   if [[ -n $PG_TMP ]]; then
     step "stopping the test PostgreSQL cluster and removing $PG_TMP"

@@ -177,6 +177,8 @@ pub fn portal_of(req: &Request) -> Option<Portal> {
 pub enum SiteMatch {
     Apex,
     AnyPortal,
+    /// One portal: its pages.
+    Only(Portal),
 }
 
 /// A router filter on the request's site; records the site in the request's extensions so
@@ -197,6 +199,7 @@ impl SiteFilter {
         match self.want {
             SiteMatch::Apex => site == Site::Apex,
             SiteMatch::AnyPortal => site.portal().is_some(),
+            SiteMatch::Only(portal) => site.portal() == Some(portal),
         }
     }
 }

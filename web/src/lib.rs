@@ -2,6 +2,7 @@
 //! resolution, health probes, tera pages, the web error type, and the `migrate`/`seed` commands
 //! the `dfresto-web` binary runs.
 
+pub mod api;
 pub mod cli;
 pub mod config;
 pub mod error;

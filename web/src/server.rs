@@ -27,6 +27,7 @@ use crate::error::{self, WebError};
 use crate::host::{SiteFilter, SiteMatch, SiteResolver};
 use crate::render::{self, Templates};
 use crate::{health, pages};
+use domain::Portal;
 
 /// What every handler may use; built once, shared by reference count.
 #[derive(Debug)]
@@ -189,16 +190,14 @@ pub fn router(sites: &Arc<SiteResolver>) -> Router {
 /// The routes of the three portals; which portal a request is on comes from
 /// `host::portal_of(req)`, and handlers check the session's role against it.
 fn portal_router(sites: &Arc<SiteResolver>) -> Router {
+    let only = |portal| SiteFilter::new(sites.clone(), SiteMatch::Only(portal));
     Router::with_filter(SiteFilter::new(sites.clone(), SiteMatch::AnyPortal))
         .get(pages::portal_home)
         .push(Router::with_path("login").get(pages::login::login_page))
-        .push(api_router())
-}
-
-/// `/api/v1/…`, the JSON API (the same on every portal; the portal's roles apply). Its
-/// endpoints are added by the portals issue, and `/api/openapi.json` is generated from them.
-fn api_router() -> Router {
-    Router::with_path("api/v1")
+        .push(crate::api::router())
+        .push(Router::with_filter(only(Portal::Mitra)).push(pages::mitra::router()))
+        .push(Router::with_filter(only(Portal::Stokis)).push(pages::stokis::router()))
+        .push(Router::with_filter(only(Portal::Admin)).push(pages::admin::router()))
 }
 
 #[handler]

@@ -86,7 +86,12 @@ pub(crate) fn price_lines(
                 total = total
                     .checked_add(subtotal)
                     .ok_or_else(|| DomainError::field("items", "total terlalu besar"))?;
-                priced.push(PricedLine { product_id: p.id, qty: line.qty, unit_price: p.price, subtotal });
+                priced.push(PricedLine {
+                    product_id: p.id,
+                    qty: line.qty,
+                    unit_price: p.price,
+                    subtotal,
+                });
             }
         }
     }
@@ -159,7 +164,10 @@ pub async fn place(
     .bind(&ids)
     .fetch_all(&mut *conn)
     .await?;
-    for &PricedLine { product_id, qty, .. } in &priced {
+    for &PricedLine {
+        product_id, qty, ..
+    } in &priced
+    {
         let available = stock
             .iter()
             .find(|s| s.0 == product_id)

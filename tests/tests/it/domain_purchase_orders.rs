@@ -270,9 +270,15 @@ async fn shipping_without_warehouse_stock_issues_no_invoice_and_keeps_numbers_ga
     act(&db, &w.finance, small.id, PoAction::Approve, None)
         .await
         .unwrap();
-    act(&db, &w.finance, big.id, PoAction::Approve, Some("stok untuk promo"))
-        .await
-        .unwrap();
+    act(
+        &db,
+        &w.finance,
+        big.id,
+        PoAction::Approve,
+        Some("stok untuk promo"),
+    )
+    .await
+    .unwrap();
 
     let err = act(&db, &w.gudang, big.id, PoAction::Ship, None)
         .await

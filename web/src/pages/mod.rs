@@ -1,8 +1,12 @@
-//! Server-rendered pages that need no login: the apex landing page, each portal's login page,
-//! the portal home redirect, and the stylesheet. (404 and error pages: `render::error_page`.)
+//! Server-rendered pages: those that need no login (the apex landing page, each portal's login
+//! page, the portal home redirect, the stylesheet) and, per portal, the logged-in pages
+//! (`mitra/`, `stokis/`, `admin/`). 404 and error pages: `render::error_page`.
 
+pub mod admin;
 pub mod landing;
 pub mod login;
+pub mod mitra;
+pub mod stokis;
 
 use salvo::http::header::{CACHE_CONTROL, HeaderValue};
 use salvo::writing::{Redirect, Text};

@@ -183,7 +183,11 @@ pub async fn seed(pool: &PgPool, opts: &SeedOptions) -> Result<SeedReport, SeedE
     }
 
     eprintln!("T start {:?}", started.elapsed());
-    if std::env::var("XREPLICA").is_ok() { sqlx::query("SET LOCAL session_replication_role = replica").execute(&mut *tx).await?; }
+    if std::env::var("XREPLICA").is_ok() {
+        sqlx::query("SET LOCAL session_replication_role = replica")
+            .execute(&mut *tx)
+            .await?;
+    }
     let master = master::build(&plan);
     write_master(&mut tx, &plan, &master, &opts.password_hash).await?;
     write_stock(&mut tx, &plan, &master).await?;
@@ -619,6 +623,8 @@ async fn write_orders(conn: &mut PgConnection, ctx: Arc<Ctx>) -> Result<i64, sql
         );
         let mut hist = history_table();
         let mut next_id = 1i64;
+        let t0 = Instant::now();
+        let mut busy = Duration::ZERO;
         for day in 0..ctx.day_counts.len() {
             let day_orders: Vec<Order> = history::orders_for_day(&ctx, day, next_id);
             next_id += day_orders.len() as i64;
@@ -646,6 +652,7 @@ async fn write_orders(conn: &mut PgConnection, ctx: Arc<Ctx>) -> Result<i64, sql
                 history_rows(&mut hist, "ORDER", o.id, &o.steps);
             }
             if orders.is_full() || items.is_full() || hist.is_full() {
+                busy += t0.elapsed();
                 let batch = vec![orders.take(), items.take(), hist.take()];
                 if sender.blocking_send(batch).is_err() {
                     // The writer stopped on an error; it reports it.
@@ -653,6 +660,7 @@ async fn write_orders(conn: &mut PgConnection, ctx: Arc<Ctx>) -> Result<i64, sql
                 }
             }
         }
+        eprintln!("T producer busy-ish {:?} total {:?}", busy, t0.elapsed());
         let _ = sender.blocking_send(vec![orders.take(), items.take(), hist.take()]);
         orders.rows()
     });
