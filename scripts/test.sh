@@ -34,6 +34,7 @@ cleanup() {
   set +e
   trap '' INT TERM HUP PIPE
   fg_stop
+  rm -f "${TEST_LOG:-}"
   if [[ -n $PG_TMP ]]; then
     step "stopping the test PostgreSQL cluster and removing $PG_TMP"
     pg_stop "$PG_TMP/data"
@@ -102,15 +103,32 @@ if ((DRY_RUN)); then
   "${PG_BIN:+$PG_BIN/}psql" -X -w -d "$DATABASE_URL" -tAc 'select version()' | sed 's/^/    /'
 fi
 
+# cargo prints one "test result:" line per test binary; a copy of its output lets the run end on
+# one line with the totals. --no-fail-fast: one failing binary must not hide the others' results.
+TEST_LOG=$(mktemp /tmp/dfresto-test-log.XXXXXX)
+exec {tee_fd}> >(tee "$TEST_LOG")
+tee_pid=$!
 test_rc=0
-run cargo test --workspace -- --test-threads="$TEST_THREADS" "$@" || test_rc=$?
+run cargo test --workspace --no-fail-fast -- --test-threads="$TEST_THREADS" "$@" >&"$tee_fd" || test_rc=$?
+exec {tee_fd}>&-
+wait "$tee_pid" 2>/dev/null || true
 record test "$test_rc"
+read -r passed failed_n ignored < <(awk '/^test result:/ {
+    for (i = 1; i <= NF; i++) {
+      if ($(i + 1) ~ /^passed/) p += $i
+      if ($(i + 1) ~ /^failed/) f += $i
+      if ($(i + 1) ~ /^ignored/) g += $i
+    }
+  } END { print p + 0, f + 0, g + 0 }' "$TEST_LOG")
+rm -f "$TEST_LOG"
 
 cleanup
 summary=''
 for k in fmt clippy test; do [[ -n ${result[$k]:-} ]] && summary+="$k: ${result[$k]}, "; done
 if ((failed)); then
   printf '%s: FAILED — %s\n' "$SCRIPT" "${summary%, }" >&2
-  exit $((test_rc ? test_rc : 1))
+else
+  step "all good — ${summary%, }"
 fi
-step "all good — ${summary%, }"
+echo "tests: $passed passed, $failed_n failed, $ignored skipped"
+if ((failed)); then exit $((test_rc ? test_rc : 1)); fi

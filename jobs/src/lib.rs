@@ -5,7 +5,7 @@
 //! transaction makes the job exist exactly when the business change does.
 
 use apalis_core::task::builder::TaskBuilder;
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
@@ -108,6 +108,35 @@ pub async fn enqueue<J: Job>(conn: &mut PgConnection, jobs: &[J]) -> Result<(), 
         tasks.push(
             TaskBuilder::new(bytes)
                 .max_attempts(J::MAX_ATTEMPTS)
+                .build(),
+        );
+    }
+    apalis_postgres::queries::push_tasks(conn, J::QUEUE, tasks)
+        .await
+        .map_err(|e| EnqueueError::Insert(e.to_string()))
+}
+
+/// Enqueues jobs that become runnable at `run_at` (a send held for the next rate-limit window,
+/// a retry after backoff), on the caller's connection like [`enqueue`]. A time in the past runs
+/// at once.
+pub async fn enqueue_at<J: Job>(
+    conn: &mut PgConnection,
+    jobs: &[J],
+    run_at: DateTime<Utc>,
+) -> Result<(), EnqueueError> {
+    if jobs.is_empty() {
+        return Ok(());
+    }
+    // apalis stores whole seconds; round up so the job never runs before `run_at`.
+    let secs = run_at.timestamp() + i64::from(run_at.timestamp_subsec_nanos() > 0);
+    let secs = u64::try_from(secs).unwrap_or(0);
+    let mut tasks = Vec::with_capacity(jobs.len());
+    for job in jobs {
+        let bytes = serde_json::to_vec(job)?;
+        tasks.push(
+            TaskBuilder::new(bytes)
+                .max_attempts(J::MAX_ATTEMPTS)
+                .run_at_timestamp(secs)
                 .build(),
         );
     }

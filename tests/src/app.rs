@@ -13,6 +13,17 @@ use crate::db::TestDb;
 /// Hosts the client resolves to the server (glibc does not resolve `*.localhost` by itself).
 pub const UNKNOWN_HOST: &str = "unknown.localhost";
 
+/// The password of every fixture user (`fixtures::HASH`).
+pub const DEMO_PASSWORD: &str = "dfresto-demo";
+
+/// The value of the hidden `csrf_token` field in a page.
+pub fn csrf_field(html: &str) -> Option<String> {
+    let marker = r#"name="csrf_token" value=""#;
+    let start = html.find(marker)? + marker.len();
+    let len = html[start..].find('"')?;
+    Some(html[start..start + len].to_owned())
+}
+
 pub struct TestApp {
     pub db: TestDb,
     /// The application's clock: `set`/`advance` it and the running app sees the new time.
@@ -91,6 +102,91 @@ impl TestApp {
             builder = builder.resolve(&format!("{}.{base}", portal.as_str()), self.addr);
         }
         builder.build().expect("build the HTTP client")
+    }
+
+    /// Opens the login page of `portal` in `client` and posts the form (with the page's CSRF
+    /// token) as `username`/`password`; the answer is returned as is (303 on success).
+    pub async fn submit_login(
+        &self,
+        client: &reqwest::Client,
+        portal: Portal,
+        username: &str,
+        password: &str,
+    ) -> reqwest::Response {
+        let page = client
+            .get(self.url(portal, "/login"))
+            .send()
+            .await
+            .expect("GET /login");
+        let html = page.text().await.expect("login page body");
+        let token = csrf_field(&html).expect("the login page has a CSRF token");
+        client
+            .post(self.url(portal, "/login"))
+            .form(&[
+                ("username", username),
+                ("password", password),
+                ("csrf_token", token.as_str()),
+            ])
+            .send()
+            .await
+            .expect("POST /login")
+    }
+
+    /// A browser-like client logged in as `username` (password [`DEMO_PASSWORD`]) on `portal`.
+    ///
+    /// # Panics
+    /// When the login does not succeed.
+    pub async fn login(&self, portal: Portal, username: &str) -> reqwest::Client {
+        let client = self.client();
+        let res = self
+            .submit_login(&client, portal, username, DEMO_PASSWORD)
+            .await;
+        let status = res.status();
+        assert_eq!(
+            status,
+            reqwest::StatusCode::SEE_OTHER,
+            "login of {username} on {portal:?} failed: {}",
+            res.text().await.unwrap_or_default()
+        );
+        client
+    }
+
+    /// The CSRF token of `username`'s newest live session: what the pages put in their forms.
+    pub async fn csrf(&self, username: &str) -> String {
+        sqlx::query_scalar(
+            "SELECT s.csrf_token FROM sessions s JOIN users u ON u.id = s.user_id
+              WHERE u.username = $1 AND s.revoked_at IS NULL AND s.kind = 'COOKIE'
+              ORDER BY s.id DESC LIMIT 1",
+        )
+        .bind(username)
+        .fetch_one(&self.db.pool)
+        .await
+        .expect("a live session of this user")
+    }
+
+    /// A bearer token for `username` from `POST /api/v1/auth/login` on `portal`.
+    ///
+    /// # Panics
+    /// When the login does not succeed.
+    pub async fn bearer(&self, portal: Portal, username: &str) -> String {
+        let res = self
+            .client()
+            .post(self.url(portal, "/api/v1/auth/login"))
+            .json(&serde_json::json!({"username": username, "password": DEMO_PASSWORD}))
+            .send()
+            .await
+            .expect("POST /api/v1/auth/login");
+        let status = res.status();
+        let body: serde_json::Value = res.json().await.expect("login answer is JSON");
+        assert_eq!(
+            status,
+            reqwest::StatusCode::OK,
+            "API login of {username} on {portal:?} failed: {body}"
+        );
+        body["token"]
+            .as_str()
+            .expect("the answer has a token")
+            .to_owned()
     }
 
     /// Stops the server, letting requests in flight finish.

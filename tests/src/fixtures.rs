@@ -4,9 +4,8 @@
 use domain::{Actor, Role};
 use sqlx::PgPool;
 
-/// A valid argon2id hash (of "dfresto-demo"); domain tests never log in, the schema only
-/// insists the column holds an argon2id hash.
-pub const HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2BDSbtUNSHN1PWoUaXtVy9UQvKT5x3rPQxrvkQGhOVE";
+/// A real argon2id hash of "dfresto-demo" (`app::DEMO_PASSWORD`): the web tests log in with it.
+pub const HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$dEWseIrdgbLRMRUF/hXu36ku5NXjM20u+0SPkFmkH/0";
 
 #[derive(Debug, Clone)]
 pub struct World {

@@ -2,6 +2,7 @@
 //! web service running in-process against it ([`app`]).
 
 pub mod app;
+pub mod browser;
 pub mod db;
 pub mod empty_db;
 pub mod fixtures;

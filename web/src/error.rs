@@ -7,7 +7,7 @@ use domain::{DomainError, FieldErrors};
 use salvo::http::StatusCode;
 use salvo::http::header::{HeaderValue, RETRY_AFTER};
 use salvo::oapi::{self, Components, EndpointOutRegister, Operation, ToSchema};
-use salvo::writing::Json;
+use salvo::writing::{Json, Redirect};
 use salvo::{Depot, Request, Response, Writer, async_trait};
 use serde::Serialize;
 
@@ -177,6 +177,9 @@ impl Writer for WebError {
         }
         if is_api(req) {
             res.render(Json(self.body()));
+        } else if let WebError::Unauthorized(_) = &self {
+            // A page that needs a login sends the browser to the login form, and back after.
+            res.render(Redirect::found(crate::auth::login_redirect_target(req)));
         } else {
             render::error_page(req, depot, res, self.status(), &self.public_message());
         }

@@ -3,14 +3,15 @@
 //! the `dfresto-web` binary runs.
 
 pub mod api;
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod error;
+pub mod flash;
 pub mod health;
 pub mod host;
 pub mod migrate;
 pub mod pages;
-pub mod password;
 pub mod render;
 pub mod seed;
 pub mod server;

@@ -5,11 +5,12 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::anyhow;
+use domain::auth::password;
 use domain::{Clock, SystemClock};
 use web::cli::{self, Command, SeedArgs};
 use web::config::Config;
 use web::seed::{self, Scale, SeedError, SeedOptions};
-use web::{migrate, password, server};
+use web::{migrate, server};
 
 /// The password of every demo login.
 const DEMO_PASSWORD: &str = "dfresto-demo";

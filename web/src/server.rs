@@ -26,7 +26,7 @@ use crate::config::Config;
 use crate::error::{self, WebError};
 use crate::host::{SiteFilter, SiteMatch, SiteResolver};
 use crate::render::{self, Templates};
-use crate::{health, pages};
+use crate::{auth, health, pages};
 use domain::Portal;
 
 /// What every handler may use; built once, shared by reference count.
@@ -188,16 +188,32 @@ pub fn router(sites: &Arc<SiteResolver>) -> Router {
 }
 
 /// The routes of the three portals; which portal a request is on comes from
-/// `host::portal_of(req)`, and handlers check the session's role against it.
+/// `host::portal_of(req)`.
+///
+/// Every portal request first passes `auth::load_session` (the session of this portal, its role
+/// re-checked, into the depot). The API and each portal's pages then need a login
+/// (`auth::require_login`: redirect to `/login?next=…`, or 401) and, for state-changing
+/// requests of a cookie session, the session's CSRF token (`auth::check_csrf`: 403).
 fn portal_router(sites: &Arc<SiteResolver>) -> Router {
     let only = |portal| SiteFilter::new(sites.clone(), SiteMatch::Only(portal));
+    let logged_in = |router: Router| router.hoop(auth::require_login).hoop(auth::check_csrf);
     Router::with_filter(SiteFilter::new(sites.clone(), SiteMatch::AnyPortal))
+        .hoop(auth::load_session)
         .get(pages::portal_home)
-        .push(Router::with_path("login").get(pages::login::login_page))
-        .push(crate::api::router())
-        .push(Router::with_filter(only(Portal::Mitra)).push(pages::mitra::router()))
-        .push(Router::with_filter(only(Portal::Stokis)).push(pages::stokis::router()))
-        .push(Router::with_filter(only(Portal::Admin)).push(pages::admin::router()))
+        .push(
+            Router::with_path("login")
+                .get(pages::login::login_page)
+                .post(pages::login::login_submit),
+        )
+        .push(
+            Router::with_path("logout")
+                .hoop(auth::check_csrf)
+                .post(pages::login::logout),
+        )
+        .push(logged_in(crate::api::router()))
+        .push(logged_in(Router::with_filter(only(Portal::Mitra))).push(pages::mitra::router()))
+        .push(logged_in(Router::with_filter(only(Portal::Stokis))).push(pages::stokis::router()))
+        .push(logged_in(Router::with_filter(only(Portal::Admin))).push(pages::admin::router()))
 }
 
 #[handler]

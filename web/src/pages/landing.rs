@@ -14,5 +14,5 @@ pub async fn landing(
 ) -> Result<(), WebError> {
     let state = server::state(depot)?;
     let ctx = render::base_context(req, state);
-    render::page(res, state, "landing.html", &ctx)
+    render::template(res, state, "landing.html", &ctx)
 }

@@ -7,6 +7,7 @@ pub mod landing;
 pub mod login;
 pub mod mitra;
 pub mod stokis;
+pub mod ui;
 
 use salvo::http::header::{CACHE_CONTROL, HeaderValue};
 use salvo::writing::{Redirect, Text};
@@ -15,11 +16,15 @@ use salvo::{Depot, Response, handler};
 use crate::error::WebError;
 use crate::server;
 
-/// `/` on a portal: the login page until the portals issue adds sessions (then `/dashboard`
-/// for a logged-in user).
+/// `/` on a portal: the dashboard when logged in here, else the login page.
 #[handler]
-pub async fn portal_home(res: &mut Response) {
-    res.render(Redirect::found("/login"));
+pub async fn portal_home(depot: &mut Depot, res: &mut Response) {
+    let to = if crate::auth::current_user(depot).is_ok() {
+        login::AFTER_LOGIN
+    } else {
+        "/login"
+    };
+    res.render(Redirect::found(to));
 }
 
 /// `/static/app.css`, loaded with the templates at start-up. Pages link it with `?v=<hash>`, so

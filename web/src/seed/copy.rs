@@ -54,6 +54,12 @@ impl Field for String {
     }
 }
 
+impl Field for std::borrow::Cow<'_, str> {
+    fn put(&self, out: &mut Vec<u8>) {
+        self.as_ref().put(out);
+    }
+}
+
 impl<T: Field + ?Sized> Field for &T {
     fn put(&self, out: &mut Vec<u8>) {
         (**self).put(out);

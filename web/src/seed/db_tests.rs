@@ -15,6 +15,7 @@ use super::{Scale, SeedError, SeedOptions, has_data, seed};
 const HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$ZGZyZXN0by1kZW1vLXNhbHQ$1Y8xXWb3l9cMbJ1gfnRzVQk8lqXk0g1n3d3bqkq9m3Q";
 
 struct TestDb {
+    base: PgConnectOptions,
     admin: PgPool,
     name: String,
     pool: PgPool,
@@ -45,7 +46,7 @@ impl TestDb {
             .expect("create test database");
         let pool = PgPoolOptions::new()
             .max_connections(4)
-            .connect_with(base.database(&name))
+            .connect_with(base.clone().database(&name))
             .await
             .expect("connect to test database");
         sqlx::migrate!("../migrations")
@@ -60,11 +61,21 @@ impl TestDb {
         .execute(&pool)
         .await
         .expect("job table stand-in");
-        Some(TestDb { admin, name, pool })
+        Some(TestDb {
+            base,
+            admin,
+            name,
+            pool,
+        })
     }
 
+    /// Drops the database, unless `SEED_TEST_KEEP` is set (to look at the data afterwards).
     async fn drop(self) {
         self.pool.close().await;
+        if std::env::var("SEED_TEST_KEEP").is_ok() {
+            println!("kept database {}", self.name);
+            return;
+        }
         let _ = sqlx::query(AssertSqlSafe(format!(
             "DROP DATABASE IF EXISTS {} WITH (FORCE)",
             self.name
@@ -181,6 +192,19 @@ const CHECKS: &[(&str, &str)] = &[
                  AND m.reason = 'OPENING' AND m.delta = s.qty AND m.balance_after = s.qty))
           + (SELECT count(*) FROM warehouse_stock w WHERE NOT EXISTS (SELECT 1 FROM stock_movements m
                WHERE m.location = 'WAREHOUSE' AND m.product_id = w.product_id AND m.reason = 'OPENING' AND m.balance_after = w.qty))"),
+    ("past runs recorded every overdue alert before today (the first run sends no backlog)",
+     "SELECT count(*) FROM invoices i CROSS JOIN unnest(ARRAY[1, 7, 14, 30]) AS m
+       WHERE i.paid < i.total AND i.due_date + m < DATE '2026-11-28'
+         AND NOT EXISTS (SELECT 1 FROM invoice_notices n WHERE n.invoice_id = i.id AND n.kind = 'OVERDUE' AND n.mark = m)"),
+    ("past runs recorded every reminder before today",
+     "SELECT count(*) FROM invoices i
+       WHERE i.paid < i.total AND i.due_date >= DATE '2026-11-28' AND i.due_date - 7 < DATE '2026-11-28'
+         AND i.due_date - 7 > i.issue_date
+         AND NOT EXISTS (SELECT 1 FROM invoice_notices n WHERE n.invoice_id = i.id AND n.kind = 'REMINDER' AND n.mark = 7)"),
+    ("one finished invoice run a day before today, none today",
+     "SELECT (SELECT count(*) FROM generate_series(DATE '2025-11-29', DATE '2026-11-27', '1 day') AS d
+               WHERE NOT EXISTS (SELECT 1 FROM invoice_runs r WHERE r.run_date = d::date AND r.status = 'DONE'))
+           + (SELECT count(*) FROM invoice_runs WHERE run_date >= DATE '2026-11-28')"),
     ("demo logins: mitra0001 is served by stokis001",
      "SELECT 1 - count(*) FROM users mu JOIN mitra m ON m.id = mu.mitra_id JOIN users su ON su.stokis_id = m.stokis_id
        WHERE mu.username = 'mitra0001' AND su.username = 'stokis001'"),
@@ -308,6 +332,17 @@ async fn seeds_refuses_resets_and_stays_atomic() {
         db.scalar("SELECT nextval('order_number_seq')").await,
         60_001
     );
+    for table in ["status_history", "payments", "stock_movements"] {
+        assert_eq!(
+            db.scalar(&format!(
+                "SELECT nextval(pg_get_serial_sequence('{table}', 'id'))"
+            ))
+            .await,
+            db.scalar(&format!("SELECT count(*) + 1 FROM {table}"))
+                .await,
+            "{table} ids restart at 1 after a reset"
+        );
+    }
     db.assert_none(CHECKS).await;
     db.drop().await;
 }
@@ -332,4 +367,46 @@ async fn bench_scale_million_orders() {
     assert_eq!(db.scalar("SELECT count(*) FROM orders").await, 1_000_000);
     db.assert_none(&CHECKS[..3]).await;
     db.drop().await;
+}
+
+/// A database user that may write but not alter the tables (not their owner): the seed keeps
+/// the keys and indexes in place and still loads everything.
+#[tokio::test]
+async fn loads_as_a_user_who_does_not_own_the_tables() {
+    let Some(db) = TestDb::create("role").await else {
+        return;
+    };
+    let role = format!("seed_writer_{}", std::process::id());
+    sqlx::raw_sql(AssertSqlSafe(format!(
+        "CREATE ROLE {role} LOGIN;
+         GRANT USAGE ON SCHEMA public, apalis TO {role};
+         GRANT ALL ON ALL TABLES IN SCHEMA public, apalis TO {role};
+         GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {role};"
+    )))
+    .execute(&db.pool)
+    .await
+    .expect("create role");
+    let pool = PgPoolOptions::new()
+        .max_connections(2)
+        .connect_with(db.base.clone().database(&db.name).username(&role))
+        .await
+        .expect("connect as the writer");
+    let mut opts = options(true);
+    opts.scale = Scale::Bench { orders: 3_000 };
+    let result = seed(&pool, &opts).await;
+    pool.close().await;
+    let report = result.expect("seed as a non-owner");
+    assert_eq!(report.orders, 3_000);
+    assert_eq!(
+        db.scalar("SELECT count(*) FROM pg_constraint WHERE conrelid = 'order_items'::regclass AND contype = 'f'")
+            .await,
+        2
+    );
+    assert_eq!(db.scalar("SELECT count(*) FROM apalis.jobs").await, 0);
+    db.assert_none(&CHECKS[..3]).await;
+    let admin = db.admin.clone();
+    db.drop().await;
+    let _ = sqlx::query(AssertSqlSafe(format!("DROP ROLE IF EXISTS {role}")))
+        .execute(&admin)
+        .await;
 }

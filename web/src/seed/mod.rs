@@ -6,6 +6,7 @@
 //! PostgreSQL with COPY; nothing is read back, so the default set loads in seconds and the bench
 //! set's million orders never sit in memory at once.
 
+mod billing;
 mod catalogue;
 mod copy;
 mod history;
@@ -25,8 +26,9 @@ use std::time::{Duration, Instant};
 use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
 use sqlx::{AssertSqlSafe, PgConnection, PgPool};
 
+use billing::Billing;
 use copy::{Chunk, Table};
-use history::{Billing, Ctx, Order, Step};
+use history::{Ctx, Order, Step};
 use master::{GUDANG_USER, Master, stokis_user};
 use plan::Plan;
 
@@ -105,6 +107,7 @@ const RESET_TABLES: &[&str] = &[
     "status_history",
     "whatsapp_logs",
     "invoice_runs",
+    "invoice_notices",
     "report_schedules",
     "report_runs",
 ];
@@ -149,9 +152,20 @@ async fn reset(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
     .await?;
     if !existing.is_empty() {
         sqlx::query(AssertSqlSafe(format!(
-            "TRUNCATE {} RESTART IDENTITY CASCADE",
+            "TRUNCATE {} CASCADE",
             existing.join(", ")
         )))
+        .execute(&mut *conn)
+        .await?;
+        // What RESTART IDENTITY does, but needing only UPDATE on the sequences where RESTART
+        // IDENTITY needs to own them: ids start at 1 again.
+        sqlx::query(
+            "SELECT setval(pg_get_serial_sequence(a.attrelid::regclass::text, a.attname), 1, false)
+               FROM pg_attribute a
+              WHERE a.attidentity <> '' AND NOT a.attisdropped
+                AND a.attrelid IN (SELECT to_regclass('public.' || t) FROM unnest($1::text[]) AS t)",
+        )
+        .bind(&existing)
         .execute(&mut *conn)
         .await?;
     }
@@ -165,6 +179,76 @@ async fn reset(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
             .await?;
     }
     Ok(())
+}
+
+/// Tables the seed writes.
+const LOADED_TABLES: &[&str] = &[
+    "stokis",
+    "mitra",
+    "products",
+    "users",
+    "warehouse_stock",
+    "stokis_stock",
+    "stock_movements",
+    "orders",
+    "order_items",
+    "purchase_orders",
+    "purchase_order_items",
+    "invoice_counters",
+    "invoices",
+    "payments",
+    "status_history",
+    "invoice_runs",
+    "invoice_notices",
+];
+
+/// Drops the foreign keys and secondary indexes of the tables the seed writes, and returns the
+/// statements that put them back. Checked and maintained row by row they cost most of the load
+/// time; re-created at the end (same transaction, so no other session ever sees the tables
+/// without them) each index is built with one sort and each key checked with one join. When
+/// the database user may not alter the tables they stay, and the load is just slower.
+async fn suspend_keys_and_indexes(conn: &mut PgConnection) -> Result<Vec<String>, sqlx::Error> {
+    let found: Vec<(String, String)> = sqlx::query_as(
+        "WITH t AS (SELECT to_regclass('public.' || n) AS oid FROM unnest($1::text[]) AS n)
+         SELECT format('DROP INDEX %s', i.indexrelid::regclass), pg_get_indexdef(i.indexrelid)
+           FROM pg_index i
+          WHERE i.indrelid IN (SELECT oid FROM t) AND NOT i.indisprimary AND NOT i.indisunique
+            AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+         UNION ALL
+         SELECT format('ALTER TABLE %s DROP CONSTRAINT %I', c.conrelid::regclass, c.conname),
+                format('ALTER TABLE %s ADD CONSTRAINT %I %s', c.conrelid::regclass, c.conname, pg_get_constraintdef(c.oid))
+           FROM pg_constraint c
+          WHERE c.contype = 'f' AND c.conrelid IN (SELECT oid FROM t)",
+    )
+    .bind(LOADED_TABLES)
+    .fetch_all(&mut *conn)
+    .await?;
+    if found.is_empty() {
+        return Ok(Vec::new());
+    }
+    let drops: Vec<&str> = found.iter().map(|(d, _)| d.as_str()).collect();
+    sqlx::query("SAVEPOINT seed_bulk_load")
+        .execute(&mut *conn)
+        .await?;
+    // The statements are built by the server from its catalogue, not from input.
+    match sqlx::raw_sql(AssertSqlSafe(drops.join(";\n")))
+        .execute(&mut *conn)
+        .await
+    {
+        Ok(_) => {
+            sqlx::query("RELEASE SAVEPOINT seed_bulk_load")
+                .execute(&mut *conn)
+                .await?;
+            Ok(found.into_iter().map(|(_, restore)| restore).collect())
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "seed: cannot drop indexes and foreign keys for the load; keeping them (slower)");
+            sqlx::query("ROLLBACK TO SAVEPOINT seed_bulk_load")
+                .execute(&mut *conn)
+                .await?;
+            Ok(Vec::new())
+        }
+    }
 }
 
 /// Builds the demo data set in one transaction: all of it is written, or none.
@@ -182,31 +266,33 @@ pub async fn seed(pool: &PgPool, opts: &SeedOptions) -> Result<SeedReport, SeedE
         return Err(SeedError::NotEmpty(what));
     }
 
-    eprintln!("T start {:?}", started.elapsed());
-    if std::env::var("XREPLICA").is_ok() {
-        sqlx::query("SET LOCAL session_replication_role = replica")
+    let suspended = suspend_keys_and_indexes(&mut tx).await?;
+
+    let master = Arc::new(master::build(&plan));
+    write_master(&mut tx, &plan, &master, &opts.password_hash).await?;
+    write_stock(&mut tx, &plan, &master).await?;
+    tracing::debug!(elapsed = ?started.elapsed(), "seed: master data and stock written");
+
+    let ctx = Arc::new(Ctx::new(&plan, &master));
+    let billing = {
+        let (ctx, master) = (Arc::clone(&ctx), Arc::clone(&master));
+        off_runtime(move || billing::billing(&ctx, &master)).await?
+    };
+    let (invoices, payments) = write_billing(&mut tx, &billing).await?;
+    let purchase_orders = billing.purchase_orders.len() as i64;
+    drop(billing);
+    tracing::debug!(elapsed = ?started.elapsed(), purchase_orders, invoices, "seed: billing written");
+
+    let orders = write_orders(&mut tx, Arc::clone(&ctx)).await?;
+    tracing::debug!(elapsed = ?started.elapsed(), orders, "seed: orders written");
+    if !suspended.is_empty() {
+        sqlx::raw_sql(AssertSqlSafe(suspended.join(";\n")))
             .execute(&mut *tx)
             .await?;
     }
-    let master = master::build(&plan);
-    write_master(&mut tx, &plan, &master, &opts.password_hash).await?;
-    write_stock(&mut tx, &plan, &master).await?;
-
-    eprintln!("T master+stock {:?}", started.elapsed());
-    let ctx = Arc::new(Ctx::new(&plan, &master));
-    let billing = history::billing(&ctx, &master);
-    eprintln!("T billing gen {:?}", started.elapsed());
-    let (invoices, payments) = write_billing(&mut tx, &billing).await?;
-    eprintln!("T billing written {:?}", started.elapsed());
-    let purchase_orders = billing.purchase_orders.len() as i64;
-    drop(billing);
-
-    let orders = write_orders(&mut tx, Arc::clone(&ctx)).await?;
-    eprintln!("T orders written {:?}", started.elapsed());
     finish(&mut tx, orders, purchase_orders).await?;
-    eprintln!("T finish {:?}", started.elapsed());
     tx.commit().await?;
-    eprintln!("T commit {:?}", started.elapsed());
+    tracing::debug!(elapsed = ?started.elapsed(), "seed: committed");
 
     Ok(SeedReport {
         stokis: master.stokis.len() as i64,
@@ -586,6 +672,45 @@ async fn write_billing(conn: &mut PgConnection, b: &Billing) -> Result<(i64, i64
         counters.row(&[period, last]);
     }
     counters.flush(conn).await?;
+
+    let mut runs = Table::new(
+        "invoice_runs",
+        &[
+            "run_date",
+            "status",
+            "overdue_marked",
+            "reminders",
+            "overdue_alerts",
+            "started_at",
+            "finished_at",
+        ],
+    );
+    for r in &b.invoice_runs {
+        let started = plan::at(r.date, 9 * 60);
+        let finished = started + TimeDelta::seconds(2);
+        runs.row(&[
+            &r.date,
+            &"DONE",
+            &r.overdue_marked,
+            &r.reminders,
+            &r.overdue_alerts,
+            &started,
+            &finished,
+        ]);
+    }
+    runs.flush(conn).await?;
+    let mut notices = Table::new(
+        "invoice_notices",
+        &["invoice_id", "kind", "mark", "run_date", "created_at"],
+    );
+    for n in &b.invoice_notices {
+        let at = plan::at(n.run_date, 9 * 60) + TimeDelta::seconds(1);
+        notices.row(&[&n.invoice_id, &n.kind, &n.mark, &n.run_date, &at]);
+        if notices.is_full() {
+            notices.flush(conn).await?;
+        }
+    }
+    notices.flush(conn).await?;
     Ok((inv.rows() as i64, pay.rows() as i64))
 }
 
@@ -623,8 +748,6 @@ async fn write_orders(conn: &mut PgConnection, ctx: Arc<Ctx>) -> Result<i64, sql
         );
         let mut hist = history_table();
         let mut next_id = 1i64;
-        let t0 = Instant::now();
-        let mut busy = Duration::ZERO;
         for day in 0..ctx.day_counts.len() {
             let day_orders: Vec<Order> = history::orders_for_day(&ctx, day, next_id);
             next_id += day_orders.len() as i64;
@@ -652,7 +775,6 @@ async fn write_orders(conn: &mut PgConnection, ctx: Arc<Ctx>) -> Result<i64, sql
                 history_rows(&mut hist, "ORDER", o.id, &o.steps);
             }
             if orders.is_full() || items.is_full() || hist.is_full() {
-                busy += t0.elapsed();
                 let batch = vec![orders.take(), items.take(), hist.take()];
                 if sender.blocking_send(batch).is_err() {
                     // The writer stopped on an error; it reports it.
@@ -660,7 +782,6 @@ async fn write_orders(conn: &mut PgConnection, ctx: Arc<Ctx>) -> Result<i64, sql
                 }
             }
         }
-        eprintln!("T producer busy-ish {:?} total {:?}", busy, t0.elapsed());
         let _ = sender.blocking_send(vec![orders.take(), items.take(), hist.take()]);
         orders.rows()
     });
@@ -669,11 +790,25 @@ async fn write_orders(conn: &mut PgConnection, ctx: Arc<Ctx>) -> Result<i64, sql
             chunk.send(conn).await?;
         }
     }
-    match producer.await {
-        Ok(n) => Ok(n as i64),
+    Ok(joined(producer.await)? as i64)
+}
+
+/// Runs CPU-bound generation on the blocking pool, so a seed inside a serving process does not
+/// stall its runtime.
+async fn off_runtime<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, sqlx::Error> {
+    joined(tokio::task::spawn_blocking(f).await)
+}
+
+/// A generator that panicked is a bug: the panic goes on up. One cancelled by a runtime
+/// shutting down becomes an error, and the transaction rolls back.
+fn joined<T>(r: Result<T, tokio::task::JoinError>) -> Result<T, sqlx::Error> {
+    match r {
+        Ok(v) => Ok(v),
         Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
         Err(e) => Err(sqlx::Error::Protocol(format!(
-            "order generator stopped: {e}"
+            "seed generator stopped: {e}"
         ))),
     }
 }

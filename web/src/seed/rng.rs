@@ -100,10 +100,14 @@ mod tests {
         // Pinned values: if these change, every demo data set changes.
         let mut r = Rng::new(42);
         let got: Vec<u64> = (0..3).map(|_| r.next_u64()).collect();
-        let mut again = Rng::new(42);
-        let again: Vec<u64> = (0..3).map(|_| again.next_u64()).collect();
-        assert_eq!(got, again);
-        assert_ne!(got[0], got[1]);
+        assert_eq!(
+            got,
+            vec![
+                1_546_998_764_402_558_742,
+                6_990_951_692_964_543_102,
+                12_544_586_762_248_559_009
+            ]
+        );
         let mut a = Rng::stream(1, &[2, 3]);
         let mut b = Rng::stream(1, &[3, 2]);
         assert_ne!(a.next_u64(), b.next_u64());

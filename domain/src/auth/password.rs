@@ -1,4 +1,6 @@
-//! Password hashing (argon2id, PHC strings) — here until the login issue moves it into `domain`.
+//! Password hashing: argon2id PHC strings with a fresh random salt, and their verification.
+
+use std::sync::OnceLock;
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -30,6 +32,14 @@ pub fn verify(password: &str, phc: &str) -> bool {
     }
 }
 
+/// Spends the time of one verification against a hash nobody has, so a login for an unknown
+/// username takes as long as one with a wrong password (no username probing by timing).
+pub fn verify_nothing(password: &str) {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    let phc = DUMMY.get_or_init(|| hash("no user has this password").unwrap_or_default());
+    let _ = verify(password, phc);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -44,5 +54,6 @@ mod tests {
         assert!(verify("dfresto-demo", &b));
         assert!(!verify("dfresto-dem0", &a));
         assert!(!verify("dfresto-demo", "not a hash"));
+        verify_nothing("dfresto-demo");
     }
 }

@@ -1,0 +1,304 @@
+//! Logging in: the throttle (5 failures per username and per address in 15 minutes), the
+//! credential check, the portal check, and opening the session — for the login form and the
+//! API's `POST /auth/login` alike.
+//!
+//! Order matters: the throttle is checked before the password is looked at (a throttled guess
+//! learns nothing), and the portal only after the password matched (a wrong portal is no hint
+//! that a username exists).
+
+use chrono::{DateTime, Duration, Utc};
+use sqlx::{Connection, PgConnection};
+
+use crate::auth::password;
+use crate::auth::session::{self, Created, NewSession, Session, SessionKind};
+use crate::clock::Clock;
+use crate::role::{Portal, Role};
+
+/// Failures allowed within [`WINDOW`], per username and per client address.
+pub const MAX_FAILURES: i64 = 5;
+pub const WINDOW: Duration = Duration::minutes(15);
+
+/// Longer inputs are refused without hashing them (the form allows 64 and 256).
+const MAX_USERNAME: usize = 64;
+const MAX_PASSWORD: usize = 1024;
+
+/// One login attempt.
+#[derive(Debug, Clone)]
+pub struct Attempt<'a> {
+    pub username: &'a str,
+    pub password: &'a str,
+    /// The client's address as the web tier determined it (behind a trusted proxy, the
+    /// forwarded one).
+    pub ip: &'a str,
+    pub user_agent: Option<&'a str>,
+    /// The portal the attempt was made on.
+    pub portal: Portal,
+    pub kind: SessionKind,
+    pub ttl: Duration,
+}
+
+/// A successful login: the new session's token (for the cookie or the API answer) and the
+/// session as later requests will see it.
+#[derive(Debug, Clone)]
+pub struct LoggedIn {
+    pub token: String,
+    pub session: Session,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoginError {
+    #[error("Terlalu banyak percobaan login. Coba lagi dalam {} menit.", minutes(*retry_after))]
+    Throttled { retry_after: Duration },
+    #[error("Nama pengguna atau kata sandi salah.")]
+    BadCredentials,
+    #[error("Akun ini sudah dinonaktifkan. Hubungi pusat D'Fresto.")]
+    Inactive,
+    /// The password matched, but this role logs in on another portal.
+    #[error("Akun {} masuk lewat portal {}", role_word(*role), portal_word(*portal))]
+    WrongPortal { role: Role, portal: Portal },
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("login failed: {0}")]
+    Internal(String),
+}
+
+impl LoginError {
+    /// Whole minutes until a throttled client may try again (at least 1).
+    pub fn retry_after_minutes(&self) -> Option<i64> {
+        match self {
+            LoginError::Throttled { retry_after } => Some(minutes(*retry_after)),
+            _ => None,
+        }
+    }
+}
+
+fn minutes(d: Duration) -> i64 {
+    let secs = d.num_seconds().max(1);
+    (secs + 59) / 60
+}
+
+/// How a role is named in messages: `mitra`, `stokis`, `pusat`, `finance`, `gudang`.
+pub fn role_word(role: Role) -> &'static str {
+    match role {
+        Role::Mitra => "mitra",
+        Role::Stokis => "stokis",
+        Role::Pusat => "pusat",
+        Role::Finance => "finance",
+        Role::Gudang => "gudang",
+    }
+}
+
+/// How a portal is named in messages: `Mitra`, `Stokis`, `Admin`.
+pub fn portal_word(portal: Portal) -> &'static str {
+    match portal {
+        Portal::Mitra => "Mitra",
+        Portal::Stokis => "Stokis",
+        Portal::Admin => "Admin",
+    }
+}
+
+/// Usernames are stored lower-case; people type them any way.
+pub fn normalize_username(username: &str) -> String {
+    username.trim().to_lowercase()
+}
+
+type UserRow = (i64, String, bool, String);
+
+/// Checks the throttle and the credentials, records the attempt, and opens a session.
+///
+/// Runs in its own transaction on `conn` and commits it whatever the outcome, so failures are
+/// counted even though the caller answers with an error. Attempts for one username are
+/// serialised (advisory lock), so parallel guesses cannot slip past the count.
+pub async fn log_in(
+    conn: &mut PgConnection,
+    clock: &dyn Clock,
+    attempt: &Attempt<'_>,
+) -> Result<LoggedIn, LoginError> {
+    let username = normalize_username(attempt.username);
+    let mut tx = conn.begin().await?;
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('login:' || $1, 0))")
+        .bind(&username)
+        .execute(&mut *tx)
+        .await?;
+    let now = clock.now();
+
+    if let Some(retry_after) = throttled_for(&mut tx, &username, attempt.ip, now).await? {
+        // Not recorded: waiting it out must end the block, not extend it.
+        tx.commit().await?;
+        return Err(LoginError::Throttled { retry_after });
+    }
+
+    let user: Option<UserRow> = if username.len() > MAX_USERNAME
+        || attempt.password.len() > MAX_PASSWORD
+        || attempt.password.is_empty()
+    {
+        None
+    } else {
+        sqlx::query_as("SELECT id, password_hash, active, role FROM users WHERE username = $1")
+            .bind(&username)
+            .fetch_optional(&mut *tx)
+            .await?
+    };
+    let matched = match &user {
+        Some((_, phc, _, _)) => verify(attempt.password, phc).await?,
+        None => {
+            verify_nothing(attempt.password).await?;
+            false
+        }
+    };
+    let Some((user_id, _, active, role)) = user.filter(|_| matched) else {
+        record(&mut tx, &username, attempt.ip, false, now).await?;
+        tx.commit().await?;
+        return Err(LoginError::BadCredentials);
+    };
+    if !active {
+        tx.commit().await?;
+        return Err(LoginError::Inactive);
+    }
+    let role: Role = role.parse().map_err(LoginError::Internal)?;
+    if !attempt.portal.allows(role) {
+        // Refused before any session exists; the password was right, so no failure is counted.
+        tx.commit().await?;
+        return Err(LoginError::WrongPortal {
+            role,
+            portal: role.portal(),
+        });
+    }
+
+    let created = session::create(
+        &mut tx,
+        &NewSession {
+            user_id,
+            portal: attempt.portal,
+            kind: attempt.kind,
+            ip: Some(attempt.ip),
+            user_agent: attempt.user_agent,
+            ttl: attempt.ttl,
+        },
+        now,
+    )
+    .await?;
+    let Created { token, .. } = &created;
+    let Some(session) = session::find(&mut tx, token, now).await? else {
+        return Err(LoginError::Internal(
+            "the new session cannot be read back".into(),
+        ));
+    };
+    record(&mut tx, &username, attempt.ip, true, now).await?;
+    sqlx::query("UPDATE users SET last_login_at = $2 WHERE id = $1")
+        .bind(user_id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(LoggedIn {
+        token: created.token,
+        session,
+    })
+}
+
+/// How long until this username and address may try again, if either has used up its failures.
+///
+/// A username's count starts over after its last successful login; an address's does not (one
+/// address guessing many usernames is the pattern to stop).
+pub async fn throttled_for(
+    conn: &mut PgConnection,
+    username: &str,
+    ip: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Duration>, sqlx::Error> {
+    let since = now - WINDOW;
+    let by_user: Option<DateTime<Utc>> = sqlx::query_scalar(
+        "SELECT at FROM login_attempts
+          WHERE username = $1 AND NOT success AND at > $2 AND at <= $3
+            AND at > COALESCE((SELECT max(at) FROM login_attempts
+                                WHERE username = $1 AND success AND at <= $3), '-infinity')
+          ORDER BY at DESC OFFSET $4 LIMIT 1",
+    )
+    .bind(username)
+    .bind(since)
+    .bind(now)
+    .bind(MAX_FAILURES - 1)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let by_ip: Option<DateTime<Utc>> = sqlx::query_scalar(
+        "SELECT at FROM login_attempts
+          WHERE ip = $1 AND NOT success AND at > $2 AND at <= $3
+          ORDER BY at DESC OFFSET $4 LIMIT 1",
+    )
+    .bind(ip)
+    .bind(since)
+    .bind(now)
+    .bind(MAX_FAILURES - 1)
+    .fetch_optional(&mut *conn)
+    .await?;
+    // The block lifts when the oldest of the last MAX_FAILURES failures leaves the window.
+    Ok([by_user, by_ip]
+        .into_iter()
+        .flatten()
+        .map(|at| at + WINDOW - now)
+        .max())
+}
+
+async fn record(
+    conn: &mut PgConnection,
+    username: &str,
+    ip: &str,
+    success: bool,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    // Bounded: the column is free text and this is written for anyone who types anything.
+    let username: String = username.chars().take(MAX_USERNAME).collect();
+    sqlx::query("INSERT INTO login_attempts (username, ip, success, at) VALUES ($1, $2, $3, $4)")
+        .bind(username)
+        .bind(ip)
+        .bind(success)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+// argon2 takes tens of milliseconds of CPU: off the async workers.
+async fn verify(password: &str, phc: &str) -> Result<bool, LoginError> {
+    let (password, phc) = (password.to_owned(), phc.to_owned());
+    tokio::task::spawn_blocking(move || password::verify(&password, &phc))
+        .await
+        .map_err(|e| LoginError::Internal(e.to_string()))
+}
+
+async fn verify_nothing(password: &str) -> Result<(), LoginError> {
+    let password = password.to_owned();
+    tokio::task::spawn_blocking(move || password::verify_nothing(&password))
+        .await
+        .map_err(|e| LoginError::Internal(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn throttle_minutes_round_up() {
+        let e = LoginError::Throttled {
+            retry_after: Duration::seconds(61),
+        };
+        assert_eq!(e.retry_after_minutes(), Some(2));
+        assert_eq!(
+            e.to_string(),
+            "Terlalu banyak percobaan login. Coba lagi dalam 2 menit."
+        );
+        assert_eq!(minutes(Duration::seconds(0)), 1);
+        assert_eq!(minutes(Duration::minutes(15)), 15);
+    }
+
+    #[test]
+    fn wrong_portal_names_the_right_one() {
+        let e = LoginError::WrongPortal {
+            role: Role::Mitra,
+            portal: Portal::Mitra,
+        };
+        assert_eq!(e.to_string(), "Akun mitra masuk lewat portal Mitra");
+        assert_eq!(normalize_username("  Mitra0001 "), "mitra0001");
+    }
+}

@@ -1,0 +1,69 @@
+//! The product price list as the JSON API serves it: both prices of every product, a page at a
+//! time, searchable. Which price a caller is shown is the caller's business (the web tier picks
+//! by role); buyers only ever see active products.
+
+use serde::Serialize;
+use sqlx::{PgConnection, Postgres, QueryBuilder};
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct PriceListItem {
+    pub id: i64,
+    pub sku: String,
+    pub name: String,
+    pub category: String,
+    pub unit: String,
+    pub price_to_mitra: i64,
+    pub price_to_stokis: i64,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct PriceListFilter {
+    /// Matches the SKU or the name.
+    pub search: Option<String>,
+    /// Head-office staff see discontinued products too; buyers never do.
+    pub include_inactive: bool,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+/// A page of products in catalogue order (by name), and the total for the filter.
+pub async fn list(
+    conn: &mut PgConnection,
+    filter: &PriceListFilter,
+) -> Result<(Vec<PriceListItem>, i64), sqlx::Error> {
+    let per_page = i64::from(filter.per_page.clamp(1, 100));
+    let page = i64::from(filter.page.max(1));
+    let scope = |qb: &mut QueryBuilder<Postgres>| {
+        qb.push(" WHERE true");
+        if !filter.include_inactive {
+            qb.push(" AND active");
+        }
+        if let Some(q) = filter
+            .search
+            .as_deref()
+            .map(str::trim)
+            .filter(|q| !q.is_empty())
+        {
+            let pattern = format!(
+                "%{}%",
+                q.replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_")
+            );
+            qb.push(" AND (sku ILIKE ").push_bind(pattern.clone());
+            qb.push(" OR name ILIKE ").push_bind(pattern).push(")");
+        }
+    };
+    let mut count = QueryBuilder::new("SELECT count(*) FROM products");
+    scope(&mut count);
+    let total: i64 = count.build_query_scalar().fetch_one(&mut *conn).await?;
+    let mut qb = QueryBuilder::new(
+        "SELECT id, sku, name, category, unit, price_to_mitra, price_to_stokis, active FROM products",
+    );
+    scope(&mut qb);
+    qb.push(" ORDER BY name, id LIMIT ").push_bind(per_page);
+    qb.push(" OFFSET ").push_bind((page - 1) * per_page);
+    let rows = qb.build_query_as().fetch_all(&mut *conn).await?;
+    Ok((rows, total))
+}

@@ -1,0 +1,407 @@
+//! The WhatsApp send limiter, kept in PostgreSQL so every worker shares it: a daily cap per
+//! sender number (Asia/Jakarta day), a minimum gap with random jitter between two sends, and
+//! quiet hours. A message that may not go now is told when it may; nothing is ever dropped.
+//!
+//! One `whatsapp_rate` row per sender number is locked `FOR UPDATE` for the reservation, so two
+//! workers asking at once are served one after the other and the cap holds exactly.
+
+use crate::clock::{Clock, jakarta_at, jakarta_date, jakarta_start_of_day, to_jakarta};
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Timelike, Utc};
+use serde::Serialize;
+use sqlx::PgConnection;
+
+/// How fast the one WhatsApp number may send. All times are WIB.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LimiterConfig {
+    /// Messages per sender number per Asia/Jakarta day.
+    pub daily_cap: u32,
+    /// The gap after a send is drawn uniformly from `min_gap..=max_gap`.
+    pub min_gap: Duration,
+    pub max_gap: Duration,
+    /// No sends from `start` until `end` (wrapping midnight when `start > end`);
+    /// `None` sends around the clock.
+    pub quiet_hours: Option<(NaiveTime, NaiveTime)>,
+}
+
+impl Default for LimiterConfig {
+    fn default() -> Self {
+        LimiterConfig {
+            daily_cap: 1000,
+            min_gap: Duration::seconds(4),
+            max_gap: Duration::seconds(12),
+            quiet_hours: Some((hm(21, 0), hm(7, 0))),
+        }
+    }
+}
+
+fn hm(h: u32, m: u32) -> NaiveTime {
+    NaiveTime::from_hms_opt(h, m, 0).unwrap_or(NaiveTime::MIN)
+}
+
+impl LimiterConfig {
+    /// Reads `WHATSAPP_DAILY_CAP` (1000), `WHATSAPP_GAP_MIN_SECS` (4), `WHATSAPP_GAP_MAX_SECS`
+    /// (12; decimals allowed) and `WHATSAPP_QUIET_HOURS` (`21:00-07:00`, or `off`) through
+    /// `get`, so the worker and the web tier (which shows the budget) read the same settings.
+    pub fn from_vars(get: impl Fn(&str) -> Option<String>) -> Result<LimiterConfig, String> {
+        let mut cfg = LimiterConfig::default();
+        if let Some(v) = get("WHATSAPP_DAILY_CAP") {
+            cfg.daily_cap = v
+                .trim()
+                .parse()
+                .map_err(|_| format!("WHATSAPP_DAILY_CAP: not a whole number: {v:?}"))?;
+        }
+        if let Some(v) = get("WHATSAPP_GAP_MIN_SECS") {
+            cfg.min_gap = parse_secs("WHATSAPP_GAP_MIN_SECS", &v)?;
+        }
+        if let Some(v) = get("WHATSAPP_GAP_MAX_SECS") {
+            cfg.max_gap = parse_secs("WHATSAPP_GAP_MAX_SECS", &v)?;
+        }
+        if cfg.max_gap < cfg.min_gap {
+            return Err("WHATSAPP_GAP_MAX_SECS is below WHATSAPP_GAP_MIN_SECS".into());
+        }
+        if let Some(v) = get("WHATSAPP_QUIET_HOURS") {
+            cfg.quiet_hours = parse_quiet_hours(&v)?;
+        }
+        Ok(cfg)
+    }
+
+    /// True when `t` falls in quiet hours.
+    pub fn is_quiet(&self, t: DateTime<Utc>) -> bool {
+        let Some((start, end)) = self.quiet_hours else {
+            return false;
+        };
+        let tod = to_jakarta(t).time();
+        if start < end {
+            start <= tod && tod < end
+        } else if start > end {
+            tod >= start || tod < end
+        } else {
+            false
+        }
+    }
+
+    /// The first instant at or after `t` outside quiet hours.
+    pub fn open_at_or_after(&self, t: DateTime<Utc>) -> DateTime<Utc> {
+        match self.quiet_hours {
+            Some((_, end)) if self.is_quiet(t) => {
+                let day = jakarta_date(t);
+                let today = jakarta_at(day, end.hour(), end.minute());
+                if today > t {
+                    today
+                } else {
+                    jakarta_at(day + Duration::days(1), end.hour(), end.minute())
+                }
+            }
+            _ => t,
+        }
+    }
+
+    /// When the day after `day` opens for sending (07:00 WIB with the default quiet hours).
+    pub fn next_day_opens(&self, day: NaiveDate) -> DateTime<Utc> {
+        self.open_at_or_after(jakarta_start_of_day(day + Duration::days(1)))
+    }
+
+    /// A gap between `min_gap` and `max_gap`; `unit` is a random number in `[0, 1)`.
+    pub fn gap(&self, unit: f64) -> Duration {
+        let spread = (self.max_gap - self.min_gap).num_milliseconds().max(0) as f64;
+        self.min_gap + Duration::milliseconds((spread * unit.clamp(0.0, 1.0)).round() as i64)
+    }
+}
+
+fn parse_secs(name: &str, v: &str) -> Result<Duration, String> {
+    let secs: f64 = v
+        .trim()
+        .parse()
+        .map_err(|_| format!("{name}: not a number of seconds: {v:?}"))?;
+    if !(0.0..=86_400.0).contains(&secs) {
+        return Err(format!("{name}: must be between 0 and 86400 seconds"));
+    }
+    Ok(Duration::milliseconds((secs * 1000.0).round() as i64))
+}
+
+/// `21:00-07:00`; `off`, `none` or an empty value for no quiet hours.
+pub fn parse_quiet_hours(v: &str) -> Result<Option<(NaiveTime, NaiveTime)>, String> {
+    let v = v.trim();
+    if v.is_empty() || v.eq_ignore_ascii_case("off") || v.eq_ignore_ascii_case("none") {
+        return Ok(None);
+    }
+    let bad = || format!("WHATSAPP_QUIET_HOURS: expected HH:MM-HH:MM or off, got {v:?}");
+    let (a, b) = v.split_once('-').ok_or_else(bad)?;
+    let a = NaiveTime::parse_from_str(a.trim(), "%H:%M").map_err(|_| bad())?;
+    let b = NaiveTime::parse_from_str(b.trim(), "%H:%M").map_err(|_| bad())?;
+    Ok(if a == b { None } else { Some((a, b)) })
+}
+
+/// Why a message may not be sent now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WaitReason {
+    QuietHours,
+    DailyCap,
+    /// The minimum gap since the last send has not passed yet.
+    Gap,
+    /// The message itself is scheduled later (a retry after backoff).
+    Scheduled,
+    /// No WhatsApp connection to send through.
+    NotConnected,
+}
+
+/// The answer to "may I send one message now?".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Slot {
+    /// Yes: the send is counted and the next one must wait for the gap.
+    Granted,
+    Wait {
+        until: DateTime<Utc>,
+        reason: WaitReason,
+    },
+}
+
+/// Reserves one send for `sender`, on the caller's transaction (the row lock is held until it
+/// commits, so the reservation and the claim of the message commit together).
+pub async fn reserve(
+    conn: &mut PgConnection,
+    clock: &dyn Clock,
+    cfg: &LimiterConfig,
+    sender: &str,
+) -> Result<Slot, sqlx::Error> {
+    let now = clock.now();
+    let today = jakarta_date(now);
+    sqlx::query(
+        "INSERT INTO whatsapp_rate (sender, day, sent_today, next_send_at, updated_at)
+         VALUES ($1, $2, 0, $3, $3) ON CONFLICT (sender) DO NOTHING",
+    )
+    .bind(sender)
+    .bind(today)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    let (day, sent, next_send_at): (NaiveDate, i32, DateTime<Utc>) = sqlx::query_as(
+        "SELECT day, sent_today, next_send_at FROM whatsapp_rate WHERE sender = $1 FOR UPDATE",
+    )
+    .bind(sender)
+    .fetch_one(&mut *conn)
+    .await?;
+    let sent = if day == today { sent } else { 0 };
+
+    if cfg.is_quiet(now) {
+        return Ok(Slot::Wait {
+            until: cfg.open_at_or_after(now),
+            reason: WaitReason::QuietHours,
+        });
+    }
+    if i64::from(sent) >= i64::from(cfg.daily_cap) {
+        return Ok(Slot::Wait {
+            until: cfg.next_day_opens(today),
+            reason: WaitReason::DailyCap,
+        });
+    }
+    if next_send_at > now {
+        return Ok(Slot::Wait {
+            until: next_send_at,
+            reason: WaitReason::Gap,
+        });
+    }
+    let next = now + cfg.gap(random_unit());
+    sqlx::query(
+        "UPDATE whatsapp_rate SET day = $2, sent_today = $3, next_send_at = $4, updated_at = $5
+         WHERE sender = $1",
+    )
+    .bind(sender)
+    .bind(today)
+    .bind(sent + 1)
+    .bind(next)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(Slot::Granted)
+}
+
+/// Gives back a reservation whose message certainly did not go out (no connection, a number
+/// WhatsApp refuses), so the day's count matches what was sent.
+pub async fn refund(
+    conn: &mut PgConnection,
+    clock: &dyn Clock,
+    sender: &str,
+) -> Result<(), sqlx::Error> {
+    let now = clock.now();
+    sqlx::query(
+        "UPDATE whatsapp_rate SET sent_today = sent_today - 1, updated_at = $3
+         WHERE sender = $1 AND day = $2 AND sent_today > 0",
+    )
+    .bind(sender)
+    .bind(jakarta_date(now))
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Today's send budget, for the admin page.
+#[derive(Debug, Clone, Serialize)]
+pub struct Budget {
+    pub day: NaiveDate,
+    /// The sender number the counts are for (the most recently active one).
+    pub sender: Option<String>,
+    pub sent: i64,
+    pub cap: i64,
+    pub remaining: i64,
+    /// The earliest moment the next message may go (now, after the gap, after quiet hours or
+    /// tomorrow morning when the cap is reached).
+    pub next_send_at: DateTime<Utc>,
+    pub quiet_now: bool,
+    /// Messages waiting to be sent, and how many of them are already due.
+    pub pending: i64,
+    pub pending_due: i64,
+}
+
+pub async fn budget(
+    conn: &mut PgConnection,
+    clock: &dyn Clock,
+    cfg: &LimiterConfig,
+) -> Result<Budget, sqlx::Error> {
+    let now = clock.now();
+    let today = jakarta_date(now);
+    let row: Option<(String, NaiveDate, i32, DateTime<Utc>)> = sqlx::query_as(
+        "SELECT sender, day, sent_today, next_send_at FROM whatsapp_rate
+         ORDER BY updated_at DESC, sender LIMIT 1",
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    let (sender, sent, gap_until) = match row {
+        Some((sender, day, sent, next)) => {
+            (Some(sender), if day == today { sent } else { 0 }, next)
+        }
+        None => (None, 0, now),
+    };
+    let cap = i64::from(cfg.daily_cap);
+    let sent = i64::from(sent);
+    let mut next = gap_until.max(now);
+    if sent >= cap {
+        next = next.max(cfg.next_day_opens(today));
+    }
+    let next = cfg.open_at_or_after(next);
+    let (pending, pending_due): (i64, i64) = sqlx::query_as(
+        "SELECT count(*), count(*) FILTER (WHERE scheduled_for <= $1)
+         FROM whatsapp_logs WHERE status = 'PENDING'",
+    )
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(Budget {
+        day: today,
+        sender,
+        sent,
+        cap,
+        remaining: (cap - sent).max(0),
+        next_send_at: next,
+        quiet_now: cfg.is_quiet(now),
+        pending,
+        pending_due,
+    })
+}
+
+/// A random number in `[0, 1)` for jitter. The standard library's randomly keyed hasher is
+/// enough here: jitter only has to keep workers and retries from moving in lock step.
+pub(crate) fn random_unit() -> f64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0),
+    );
+    (h.finish() >> 11) as f64 / (1u64 << 53) as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::FixedClock;
+
+    fn at(d: u32, h: u32, m: u32) -> DateTime<Utc> {
+        FixedClock::at_jakarta(2026, 11, d, h, m).now()
+    }
+
+    #[test]
+    fn quiet_hours_wrap_midnight() {
+        let cfg = LimiterConfig::default();
+        assert!(!cfg.is_quiet(at(28, 7, 0)));
+        assert!(!cfg.is_quiet(at(28, 20, 59)));
+        assert!(cfg.is_quiet(at(28, 21, 0)));
+        assert!(cfg.is_quiet(at(28, 23, 30)));
+        assert!(cfg.is_quiet(at(29, 0, 0)));
+        assert!(cfg.is_quiet(at(29, 6, 59)));
+        assert_eq!(cfg.open_at_or_after(at(28, 22, 0)), at(29, 7, 0));
+        assert_eq!(cfg.open_at_or_after(at(29, 3, 0)), at(29, 7, 0));
+        assert_eq!(cfg.open_at_or_after(at(29, 9, 0)), at(29, 9, 0));
+        assert_eq!(
+            cfg.next_day_opens(NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()),
+            at(29, 7, 0)
+        );
+    }
+
+    #[test]
+    fn quiet_hours_within_a_day_and_off() {
+        let cfg = LimiterConfig {
+            quiet_hours: Some((hm(1, 0), hm(5, 0))),
+            ..LimiterConfig::default()
+        };
+        assert!(!cfg.is_quiet(at(28, 0, 30)));
+        assert!(cfg.is_quiet(at(28, 1, 0)));
+        assert!(!cfg.is_quiet(at(28, 5, 0)));
+        assert_eq!(cfg.open_at_or_after(at(28, 2, 0)), at(28, 5, 0));
+        // midnight is open, so the next day opens at midnight
+        assert_eq!(
+            cfg.next_day_opens(NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()),
+            at(29, 0, 0)
+        );
+        let off = LimiterConfig {
+            quiet_hours: None,
+            ..LimiterConfig::default()
+        };
+        assert!(!off.is_quiet(at(28, 23, 0)));
+    }
+
+    #[test]
+    fn settings_come_from_variables() {
+        let vars = |k: &str| match k {
+            "WHATSAPP_DAILY_CAP" => Some("50".to_string()),
+            "WHATSAPP_GAP_MIN_SECS" => Some("0.5".to_string()),
+            "WHATSAPP_GAP_MAX_SECS" => Some("2".to_string()),
+            "WHATSAPP_QUIET_HOURS" => Some("off".to_string()),
+            _ => None,
+        };
+        let cfg = LimiterConfig::from_vars(vars).unwrap();
+        assert_eq!(cfg.daily_cap, 50);
+        assert_eq!(cfg.min_gap, Duration::milliseconds(500));
+        assert_eq!(cfg.max_gap, Duration::seconds(2));
+        assert_eq!(cfg.quiet_hours, None);
+        assert_eq!(
+            LimiterConfig::from_vars(|_| None).unwrap(),
+            LimiterConfig::default()
+        );
+        assert!(
+            LimiterConfig::from_vars(|k| (k == "WHATSAPP_QUIET_HOURS").then(|| "9pm".into()))
+                .is_err()
+        );
+        assert!(
+            LimiterConfig::from_vars(|k| (k == "WHATSAPP_GAP_MIN_SECS").then(|| "20".into()))
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn gaps_stay_in_range() {
+        let cfg = LimiterConfig::default();
+        assert_eq!(cfg.gap(0.0), Duration::seconds(4));
+        assert_eq!(cfg.gap(1.0), Duration::seconds(12));
+        for _ in 0..100 {
+            let u = random_unit();
+            assert!((0.0..1.0).contains(&u));
+            let g = cfg.gap(u);
+            assert!(g >= Duration::seconds(4) && g <= Duration::seconds(12));
+        }
+    }
+}

@@ -1,0 +1,110 @@
+//! Safe retries of record creation: the `Idempotency-Key` request header, and the answer that
+//! tells a new record (201 Created) from a replay of an earlier request with the same key (200,
+//! the earlier record, nothing created). The domain stores the key with the record, unique per
+//! user, so even two concurrent requests with one key create a single record.
+
+use salvo::extract::{Extractible, Metadata};
+use salvo::http::StatusCode;
+use salvo::oapi::{
+    self, BasicType, Components, Content, EndpointArgRegister, EndpointOutRegister, Object,
+    Operation, Parameter, ParameterIn, ToSchema,
+};
+use salvo::writing::Json;
+use salvo::{Depot, Request, Response, Writer, async_trait};
+use serde::Serialize;
+
+use crate::error::WebError;
+use domain::FieldErrors;
+
+pub const HEADER: &str = "idempotency-key";
+pub const MAX_KEY_CHARS: usize = 200;
+
+/// The caller's key for this creation, if it sent one.
+#[derive(Debug, Clone, Default)]
+pub struct IdempotencyKey(pub Option<String>);
+
+impl<'ex> Extractible<'ex> for IdempotencyKey {
+    fn metadata() -> &'static Metadata {
+        static METADATA: Metadata = Metadata::new("");
+        &METADATA
+    }
+
+    #[allow(refining_impl_trait)]
+    async fn extract(req: &'ex mut Request, _depot: &'ex mut Depot) -> Result<Self, WebError> {
+        let Some(value) = req.headers().get(HEADER) else {
+            return Ok(IdempotencyKey(None));
+        };
+        let key = value
+            .to_str()
+            .ok()
+            .map(str::trim)
+            .filter(|k| !k.is_empty() && k.chars().count() <= MAX_KEY_CHARS);
+        match key {
+            Some(key) => Ok(IdempotencyKey(Some(key.to_owned()))),
+            None => {
+                let mut fields = FieldErrors::new();
+                fields.insert(
+                    "Idempotency-Key".to_owned(),
+                    format!("harus teks ASCII 1 sampai {MAX_KEY_CHARS} karakter"),
+                );
+                Err(WebError::Validation {
+                    message: "Header Idempotency-Key tidak valid".to_owned(),
+                    fields,
+                })
+            }
+        }
+    }
+}
+
+impl EndpointArgRegister for IdempotencyKey {
+    fn register(_components: &mut Components, operation: &mut Operation, _arg: &str) {
+        operation.parameters.insert(
+            Parameter::new("Idempotency-Key")
+                .location(ParameterIn::Header)
+                .required(false)
+                .description(
+                    "Any unique text (e.g. a UUID) chosen by the client for this creation. \
+                     Repeating the request with the same key returns the record created the \
+                     first time (200) and never creates a second one.",
+                )
+                .schema(Object::with_type(BasicType::String).max_length(MAX_KEY_CHARS)),
+        );
+    }
+}
+
+/// A record that a POST created (201), or found already created with the same key (200).
+#[derive(Debug)]
+pub struct Saved<T> {
+    pub record: T,
+    pub created: bool,
+}
+
+#[async_trait]
+impl<T: Serialize + Send> Writer for Saved<T> {
+    async fn write(self, _req: &mut Request, _depot: &mut Depot, res: &mut Response) {
+        res.status_code(if self.created {
+            StatusCode::CREATED
+        } else {
+            StatusCode::OK
+        });
+        res.render(Json(self.record));
+    }
+}
+
+impl<T: ToSchema> EndpointOutRegister for Saved<T> {
+    fn register(components: &mut Components, operation: &mut Operation) {
+        let schema = T::to_schema(components);
+        operation.responses.insert(
+            "201",
+            oapi::Response::new("Created: the new record")
+                .add_content("application/json", Content::new(schema.clone())),
+        );
+        operation.responses.insert(
+            "200",
+            oapi::Response::new(
+                "The Idempotency-Key was used before: the record created then; nothing new",
+            )
+            .add_content("application/json", Content::new(schema)),
+        );
+    }
+}

@@ -1,0 +1,257 @@
+//! FINANCE (and PUSAT, read-only): invoices filtered by standing (open, late, not yet due,
+//! paid), stokis, due-date range and number; an invoice with its payments and history; and
+//! recording a payment (amount, date, method, reference) — more than the balance, a future
+//! date or an unreadable amount is refused on its field with the entered values kept.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use domain::history::{self, Entity};
+use domain::invoice::{self, NewPayment, PaymentMethod};
+use domain::invoice_search::{self, InvoiceSearch, Standing};
+use domain::{FieldErrors, Money, Role};
+use salvo::http::StatusCode;
+use salvo::{Depot, Request, Response, handler};
+use serde::Serialize;
+use tera::Context;
+
+use super::{PER_PAGE, done, field_errors, form_text, path_id, query_id};
+use crate::auth;
+use crate::error::WebError;
+use crate::pages::ui::{self, Filters, Pager};
+use crate::render;
+use crate::server;
+
+const READERS: &[Role] = &[Role::Finance, Role::Pusat];
+
+#[derive(Debug, Serialize)]
+struct Choice {
+    value: &'static str,
+    label: &'static str,
+}
+
+const METHODS: [(PaymentMethod, &str); 4] = [
+    (PaymentMethod::Transfer, "Transfer bank"),
+    (PaymentMethod::Cash, "Tunai"),
+    (PaymentMethod::Giro, "Giro"),
+    (PaymentMethod::Other, "Lainnya"),
+];
+
+#[handler]
+pub async fn list(
+    req: &mut Request,
+    depot: &mut Depot,
+    res: &mut Response,
+) -> Result<(), WebError> {
+    let actor = auth::require_role(depot, READERS)?.actor.clone();
+    let state = server::state(depot)?.clone();
+    let standing = Standing::parse(&ui::text(req, "status").unwrap_or_default());
+    let stokis_id = query_id(req, "stokis");
+    let due_from = ui::date(req, "due_from");
+    let due_to = ui::date(req, "due_to");
+    let number = ui::text(req, "q");
+    let page = ui::page(req);
+    let search = InvoiceSearch {
+        standing,
+        stokis_id,
+        due_from,
+        due_to,
+        number: number.clone(),
+        page,
+        per_page: PER_PAGE,
+    };
+    let mut conn = state.pool.acquire().await?;
+    let (rows, total) =
+        invoice_search::search(&mut conn, &actor, state.clock.today(), &search).await?;
+    let stokis = domain::master::stokis::options(&mut conn).await?;
+    drop(conn);
+    let path = "/invoices";
+    let filters = Filters::new()
+        .set("status", Some(standing.as_str()))
+        .set("stokis", stokis_id)
+        .set("due_from", due_from)
+        .set("due_to", due_to)
+        .set("q", number.clone());
+    let standings: Vec<Choice> = Standing::ALL
+        .iter()
+        .map(|s| Choice {
+            value: s.as_str(),
+            label: s.label(),
+        })
+        .collect();
+    let mut ctx = Context::new();
+    ctx.insert("pager", &Pager::new(path, &filters, page, PER_PAGE, total));
+    ctx.insert("rows", &rows);
+    ctx.insert("standings", &standings);
+    ctx.insert("status", standing.as_str());
+    ctx.insert("stokis_options", &stokis);
+    ctx.insert("stokis", &stokis_id);
+    ctx.insert(
+        "due_from",
+        &due_from.map(|d| d.to_string()).unwrap_or_default(),
+    );
+    ctx.insert("due_to", &due_to.map(|d| d.to_string()).unwrap_or_default());
+    ctx.insert("q", &number.unwrap_or_default());
+    render::page(req, depot, res, "admin/invoices.html", ctx)
+}
+
+#[handler]
+pub async fn show(
+    req: &mut Request,
+    depot: &mut Depot,
+    res: &mut Response,
+) -> Result<(), WebError> {
+    auth::require_role(depot, READERS)?;
+    let id = path_id(req)?;
+    render_detail(req, depot, res, id, None).await
+}
+
+/// The payment form as typed, and what was wrong with it.
+#[derive(Debug, Default)]
+struct PaymentProblem {
+    status: Option<StatusCode>,
+    message: Option<String>,
+    errors: FieldErrors,
+    values: BTreeMap<&'static str, String>,
+}
+
+async fn render_detail(
+    req: &mut Request,
+    depot: &mut Depot,
+    res: &mut Response,
+    id: i64,
+    problem: Option<PaymentProblem>,
+) -> Result<(), WebError> {
+    let actor = auth::require_role(depot, READERS)?.actor.clone();
+    let state = server::state(depot)?.clone();
+    let today = state.clock.today();
+    let mut conn = state.pool.acquire().await?;
+    let inv = invoice::get(&mut conn, &actor, id).await?;
+    let payments = invoice::payments(&mut conn, &actor, id).await?;
+    let history = history::of(&mut conn, Entity::Invoice, id).await?;
+    drop(conn);
+    let problem = problem.unwrap_or_default();
+    if let Some(status) = problem.status {
+        res.status_code(status);
+    }
+    let mut values = problem.values;
+    values.entry("paid_on").or_insert_with(|| today.to_string());
+    values
+        .entry("amount")
+        .or_insert_with(|| inv.balance.to_string());
+    values
+        .entry("method")
+        .or_insert_with(|| "TRANSFER".to_owned());
+    let methods: Vec<Choice> = METHODS
+        .iter()
+        .map(|(m, label)| Choice {
+            value: m.as_str(),
+            label,
+        })
+        .collect();
+    let mut ctx = Context::new();
+    ctx.insert("days_late", &inv.days_overdue(today));
+    ctx.insert("invoice", &inv);
+    ctx.insert("payments", &payments);
+    ctx.insert("history", &history);
+    ctx.insert("methods", &methods);
+    ctx.insert("can_pay", &(actor.role == Role::Finance && inv.balance > 0));
+    ctx.insert("today", &today.to_string());
+    ctx.insert("errors", &problem.errors);
+    ctx.insert("values", &values);
+    ctx.insert("problem", &problem.message);
+    render::page(req, depot, res, "admin/invoice.html", ctx)
+}
+
+#[handler]
+pub async fn record_payment(
+    req: &mut Request,
+    depot: &mut Depot,
+    res: &mut Response,
+) -> Result<(), WebError> {
+    let actor = auth::require_role(depot, &[Role::Finance])?.actor.clone();
+    let state = server::state(depot)?.clone();
+    let id = path_id(req)?;
+    let values: BTreeMap<&'static str, String> = BTreeMap::from([
+        ("amount", form_text(req, "amount").await),
+        ("paid_on", form_text(req, "paid_on").await),
+        ("method", form_text(req, "method").await),
+        ("reference", form_text(req, "reference").await),
+    ]);
+    let field = |k: &str| values.get(k).map(String::as_str).unwrap_or_default();
+
+    let mut errors = FieldErrors::new();
+    let amount = match field("amount").parse::<Money>() {
+        Ok(m) => m.rupiah(),
+        Err(e) => {
+            errors.insert("amount".into(), e.to_string());
+            0
+        }
+    };
+    let paid_on = match NaiveDate::parse_from_str(field("paid_on").trim(), "%Y-%m-%d") {
+        Ok(d) => Some(d),
+        Err(_) => {
+            errors.insert("paid_on".into(), "isi tanggal bayar".into());
+            None
+        }
+    };
+    let method = match field("method").parse::<PaymentMethod>() {
+        Ok(m) => Some(m),
+        Err(_) => {
+            errors.insert("method".into(), "pilih cara bayar".into());
+            None
+        }
+    };
+    let (Some(paid_on), Some(method), true) = (paid_on, method, errors.is_empty()) else {
+        let problem = PaymentProblem {
+            status: Some(StatusCode::UNPROCESSABLE_ENTITY),
+            message: Some("Data pembayaran belum benar".into()),
+            errors,
+            values,
+        };
+        return render_detail(req, depot, res, id, Some(problem)).await;
+    };
+    let input = NewPayment {
+        amount,
+        paid_on,
+        method,
+        reference: field("reference").to_owned(),
+    };
+    let mut tx = state.pool.begin().await?;
+    match invoice::record_payment(&mut tx, &actor, &*state.clock, id, input).await {
+        Ok(inv) => {
+            tx.commit().await?;
+            let message = if inv.balance == 0 {
+                format!("Pembayaran dicatat; invoice {} lunas.", inv.number)
+            } else {
+                format!(
+                    "Pembayaran dicatat; sisa tagihan {} {}.",
+                    inv.number,
+                    domain::money::format_rupiah(inv.balance)
+                )
+            };
+            done(res, message, &format!("/invoices/{id}"));
+            Ok(())
+        }
+        Err(e) => {
+            tx.rollback().await?;
+            let err = WebError::from(e);
+            let problem = match (&err, field_errors(&err)) {
+                (_, Some(fields)) => PaymentProblem {
+                    status: Some(err.status()),
+                    message: Some(err.public_message()),
+                    errors: fields.clone(),
+                    values,
+                },
+                (WebError::Conflict { .. }, None) => PaymentProblem {
+                    status: Some(err.status()),
+                    message: Some(err.public_message()),
+                    errors: FieldErrors::new(),
+                    values,
+                },
+                _ => return Err(err),
+            };
+            render_detail(req, depot, res, id, Some(problem)).await
+        }
+    }
+}

@@ -1,0 +1,185 @@
+//! PUSAT: products and their prices — the list (search, active filter), the new-product form
+//! and the edit form. A refused form comes back with its messages and what was typed (422).
+
+use domain::master::Paging;
+use domain::master::products::{self, ProductFilter, ProductInput};
+use domain::{FieldErrors, Role};
+use salvo::http::StatusCode;
+use salvo::{Depot, Request, Response, handler};
+use tera::Context;
+
+use super::{PER_PAGE, done, field_errors, form_checked, form_text, path_id, query_bool};
+use crate::auth;
+use crate::error::WebError;
+use crate::pages::ui::{self, Filters, Pager};
+use crate::render;
+use crate::server;
+
+const WHO: &[Role] = &[Role::Pusat];
+
+#[handler]
+pub async fn list(
+    req: &mut Request,
+    depot: &mut Depot,
+    res: &mut Response,
+) -> Result<(), WebError> {
+    auth::require_role(depot, WHO)?;
+    let state = server::state(depot)?.clone();
+    let search = ui::text(req, "q");
+    let active = query_bool(req, "active");
+    let page = ui::page(req);
+    let filter = ProductFilter {
+        search: search.clone(),
+        active,
+    };
+    let mut conn = state.pool.acquire().await?;
+    let (rows, total) = products::list(
+        &mut conn,
+        &filter,
+        Paging {
+            page,
+            per_page: PER_PAGE,
+        },
+    )
+    .await?;
+    drop(conn);
+    let path = "/products";
+    let filters = Filters::new()
+        .set("q", search.clone())
+        .set("active", active.map(u8::from));
+    let mut ctx = Context::new();
+    ctx.insert("pager", &Pager::new(path, &filters, page, PER_PAGE, total));
+    ctx.insert("rows", &rows);
+    ctx.insert("q", &search.unwrap_or_default());
+    ctx.insert("active", &active.map(u8::from));
+    render::page(req, depot, res, "admin/products.html", ctx)
+}
+
+async fn read_form(req: &mut Request) -> ProductInput {
+    ProductInput {
+        sku: form_text(req, "sku").await,
+        name: form_text(req, "name").await,
+        category: form_text(req, "category").await,
+        unit: form_text(req, "unit").await,
+        price_to_mitra: form_text(req, "price_to_mitra").await,
+        price_to_stokis: form_text(req, "price_to_stokis").await,
+        active: form_checked(req, "active").await,
+    }
+}
+
+fn render_form(
+    req: &mut Request,
+    depot: &mut Depot,
+    res: &mut Response,
+    id: Option<i64>,
+    form: &ProductInput,
+    errors: &FieldErrors,
+) -> Result<(), WebError> {
+    if !errors.is_empty() {
+        res.status_code(StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let mut ctx = Context::new();
+    ctx.insert("id", &id);
+    ctx.insert("form", form);
+    ctx.insert("errors", errors);
+    render::page(req, depot, res, "admin/product_form.html", ctx)
+}
+
+#[handler]
+pub async fn new_form(
+    req: &mut Request,
+    depot: &mut Depot,
+    res: &mut Response,
+) -> Result<(), WebError> {
+    auth::require_role(depot, WHO)?;
+    let form = ProductInput {
+        active: true,
+        ..ProductInput::default()
+    };
+    render_form(req, depot, res, None, &form, &FieldErrors::new())
+}
+
+#[handler]
+pub async fn edit_form(
+    req: &mut Request,
+    depot: &mut Depot,
+    res: &mut Response,
+) -> Result<(), WebError> {
+    auth::require_role(depot, WHO)?;
+    let state = server::state(depot)?.clone();
+    let id = path_id(req)?;
+    let mut conn = state.pool.acquire().await?;
+    let row = products::get(&mut conn, id).await?;
+    drop(conn);
+    render_form(
+        req,
+        depot,
+        res,
+        Some(id),
+        &ProductInput::from_row(&row),
+        &FieldErrors::new(),
+    )
+}
+
+#[handler]
+pub async fn create(
+    req: &mut Request,
+    depot: &mut Depot,
+    res: &mut Response,
+) -> Result<(), WebError> {
+    let actor = auth::require_role(depot, WHO)?.actor.clone();
+    let state = server::state(depot)?.clone();
+    let form = read_form(req).await;
+    let mut tx = state.pool.begin().await?;
+    match products::create(&mut tx, &actor, &*state.clock, &form).await {
+        Ok(_) => {
+            tx.commit().await?;
+            done(
+                res,
+                format!("Produk {} ditambahkan.", form.name.trim()),
+                "/products",
+            );
+            Ok(())
+        }
+        Err(e) => {
+            tx.rollback().await?;
+            let err = WebError::from(e);
+            let Some(errors) = field_errors(&err) else {
+                return Err(err);
+            };
+            render_form(req, depot, res, None, &form, errors)
+        }
+    }
+}
+
+#[handler]
+pub async fn update(
+    req: &mut Request,
+    depot: &mut Depot,
+    res: &mut Response,
+) -> Result<(), WebError> {
+    let actor = auth::require_role(depot, WHO)?.actor.clone();
+    let state = server::state(depot)?.clone();
+    let id = path_id(req)?;
+    let form = read_form(req).await;
+    let mut tx = state.pool.begin().await?;
+    match products::update(&mut tx, &actor, &*state.clock, id, &form).await {
+        Ok(()) => {
+            tx.commit().await?;
+            done(
+                res,
+                format!("Produk {} disimpan.", form.name.trim()),
+                "/products",
+            );
+            Ok(())
+        }
+        Err(e) => {
+            tx.rollback().await?;
+            let err = WebError::from(e);
+            let Some(errors) = field_errors(&err) else {
+                return Err(err);
+            };
+            render_form(req, depot, res, Some(id), &form, errors)
+        }
+    }
+}

@@ -1,0 +1,288 @@
+//! A mitra's orders: the new-order form and placing it, the list, one order with its history,
+//! and the two things a mitra does to an order (cancel while pending, confirm delivery).
+
+use std::collections::BTreeMap;
+
+use domain::history::{self, Entity};
+use domain::order::{self, NewOrder, OrderAction, OrderFilter, OrderStatus};
+use domain::{DomainError, FieldErrors, Role, catalogue, related};
+use salvo::http::StatusCode;
+use salvo::{Depot, Request, Response, handler};
+use tera::Context;
+
+use crate::auth::CurrentUser;
+use crate::error::WebError;
+use crate::pages::ui::{self, Filters, LineForm, PER_PAGE, Pager};
+use crate::server::AppState;
+
+#[handler]
+pub async fn list(
+    req: &mut Request,
+    depot: &mut Depot,
+    res: &mut Response,
+) -> Result<(), WebError> {
+    let (user, state) = ui::who(depot, Role::Mitra)?;
+    let filter = OrderFilter {
+        status: ui::choice(req, "status"),
+        search: ui::text(req, "q"),
+        page: ui::page(req),
+        per_page: PER_PAGE,
+        ..OrderFilter::default()
+    };
+    let mut conn = state.pool.acquire().await?;
+    let (orders, total) = order::list(&mut conn, &user.actor, &filter).await?;
+    drop(conn);
+    let filters = Filters::new()
+        .set("status", filter.status.map(|s| s.as_str()))
+        .set("q", filter.search.as_deref());
+    let mut ctx = Context::new();
+    ctx.insert("orders", &orders);
+    ctx.insert("statuses", OrderStatus::ALL);
+    ctx.insert("status", &filter.status);
+    ctx.insert("q", &filter.search);
+    ctx.insert(
+        "pager",
+        &Pager::new("/orders", &filters, filter.page, PER_PAGE, total),
+    );
+    ui::render(req, depot, res, StatusCode::OK, "mitra/orders.html", ctx)
+}
+
+/// What the new-order form shows besides the catalogue: what was entered and what is wrong.
+#[derive(Default)]
+struct Entered {
+    values: BTreeMap<String, String>,
+    note: String,
+    key: String,
+    errors: FieldErrors,
+    /// A refusal that belongs to no field (out of stock, account inactive).
+    message: Option<String>,
+}
+
+async fn render_form(
+    req: &mut Request,
+    depot: &mut Depot,
+    res: &mut Response,
+    user: &CurrentUser,
+    state: &AppState,
+    status: StatusCode,
+    entered: Entered,
+) -> Result<(), WebError> {
+    let mut conn = state.pool.acquire().await?;
+    let items = catalogue::for_form(&mut conn, &user.actor).await?;
+    let supplier = catalogue::supplier_name(&mut conn, &user.actor).await?;
+    drop(conn);
+    let errors = ui::field_messages(entered.errors);
+    let lines = ui::lines_view(items, &entered.values, &errors, &["note"]);
+    let mut ctx = Context::new();
+    ctx.insert("lines", &lines);
+    ctx.insert("stock_label", "Stok stokis");
+    ctx.insert("submit_label", "Kirim pesanan");
+    ctx.insert("note", &entered.note);
+    ctx.insert("note_max", &domain::input::MAX_NOTE_CHARS);
+    ctx.insert(
+        "form_key",
+        &if entered.key.is_empty() {
+            ui::new_form_key()
+        } else {
+            entered.key
+        },
+    );
+    ctx.insert("errors", &errors);
+    ctx.insert("message", &entered.message);
+    ctx.insert("supplier", &supplier);
+    ui::render(req, depot, res, status, "mitra/order_new.html", ctx)
+}
+
+/// `/orders/new` (`?product=<id>` starts with one of that product).
+#[handler]
+pub async fn new_form(
+    req: &mut Request,
+    depot: &mut Depot,
+    res: &mut Response,
+) -> Result<(), WebError> {
+    let (user, state) = ui::who(depot, Role::Mitra)?;
+    let mut entered = Entered::default();
+    if let Some(id) = ui::text(req, "product").and_then(|p| p.parse::<i64>().ok()) {
+        entered
+            .values
+            .insert(format!("{}{id}", ui::QTY_PREFIX), "1".to_owned());
+    }
+    render_form(req, depot, res, &user, &state, StatusCode::OK, entered).await
+}
+
+/// `POST /orders`: places the order, or shows the form again with the messages and what was
+/// entered (nothing is written then).
+#[handler]
+pub async fn create(
+    req: &mut Request,
+    depot: &mut Depot,
+    res: &mut Response,
+) -> Result<(), WebError> {
+    let (user, state) = ui::who(depot, Role::Mitra)?;
+    let form = req
+        .form_data()
+        .await
+        .map_err(|_| WebError::BadRequest("Formulir tidak dapat dibaca".to_owned()))?;
+    let lines = LineForm::read(form.fields.iter());
+    let note = form.fields.get("note").cloned().unwrap_or_default();
+    let key = form
+        .fields
+        .get("idempotency_key")
+        .map(|k| k.trim().chars().take(200).collect::<String>())
+        .unwrap_or_default();
+    let mut entered = Entered {
+        values: lines.values.clone(),
+        note: note.clone(),
+        key: key.clone(),
+        errors: lines.errors.clone(),
+        message: None,
+    };
+    if !entered.errors.is_empty() {
+        return render_form(
+            req,
+            depot,
+            res,
+            &user,
+            &state,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            entered,
+        )
+        .await;
+    }
+    let input = NewOrder {
+        items: lines.lines.clone(),
+        note,
+        idempotency_key: (!key.is_empty()).then_some(key),
+    };
+    let mut tx = state.pool.begin().await?;
+    match order::place(&mut tx, &user.actor, &*state.clock, input).await {
+        Ok(placed) => {
+            tx.commit().await?;
+            let message = if placed.created {
+                format!(
+                    "Pesanan {} terkirim ke stokis. Total {}.",
+                    placed.order.number,
+                    domain::money::format_rupiah(placed.order.total)
+                )
+            } else {
+                format!("Pesanan {} sudah tercatat sebelumnya.", placed.order.number)
+            };
+            ui::done(res, &message, &format!("/orders/{}", placed.order.id));
+            Ok(())
+        }
+        Err(DomainError::Validation(errors)) => {
+            drop(tx);
+            entered.errors = lines.place_errors(errors);
+            render_form(
+                req,
+                depot,
+                res,
+                &user,
+                &state,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                entered,
+            )
+            .await
+        }
+        Err(e) => {
+            drop(tx);
+            let Some((status, message)) = ui::refusal(&e) else {
+                return Err(e.into());
+            };
+            entered.message = Some(message);
+            render_form(req, depot, res, &user, &state, status, entered).await
+        }
+    }
+}
+
+/// The order page; `refused` is the message of an action that was just refused.
+async fn render_order(
+    req: &mut Request,
+    depot: &mut Depot,
+    res: &mut Response,
+    user: &CurrentUser,
+    state: &AppState,
+    id: i64,
+    refused: Option<(StatusCode, String)>,
+) -> Result<(), WebError> {
+    let mut conn = state.pool.acquire().await?;
+    let order = order::get(&mut conn, &user.actor, id).await?;
+    let stokis = related::stokis_of_order(&mut conn, &user.actor, id).await?;
+    let history = history::of(&mut conn, Entity::Order, id).await?;
+    drop(conn);
+    let (status, message) = match refused {
+        Some((s, m)) => (s, Some(m)),
+        None => (StatusCode::OK, None),
+    };
+    let mut ctx = Context::new();
+    ctx.insert("can_cancel", &(order.status == OrderStatus::Pending));
+    ctx.insert("can_deliver", &(order.status == OrderStatus::Shipped));
+    ctx.insert("order", &order);
+    ctx.insert("stokis", &stokis);
+    ctx.insert("history", &history);
+    ctx.insert("message", &message);
+    ui::render(req, depot, res, status, "mitra/order.html", ctx)
+}
+
+#[handler]
+pub async fn show(
+    req: &mut Request,
+    depot: &mut Depot,
+    res: &mut Response,
+) -> Result<(), WebError> {
+    let (user, state) = ui::who(depot, Role::Mitra)?;
+    let id = ui::id_param(req)?;
+    render_order(req, depot, res, &user, &state, id, None).await
+}
+
+async fn act(
+    req: &mut Request,
+    depot: &mut Depot,
+    res: &mut Response,
+    action: OrderAction,
+) -> Result<(), WebError> {
+    let (user, state) = ui::who(depot, Role::Mitra)?;
+    let id = ui::id_param(req)?;
+    let mut tx = state.pool.begin().await?;
+    match order::apply(&mut tx, &user.actor, &*state.clock, id, action, None).await {
+        Ok(order) => {
+            tx.commit().await?;
+            let message = match action {
+                OrderAction::Cancel => format!("Pesanan {} dibatalkan.", order.number),
+                _ => format!(
+                    "Terima kasih! Pesanan {} tercatat sudah diterima.",
+                    order.number
+                ),
+            };
+            ui::done(res, &message, &format!("/orders/{id}"));
+            Ok(())
+        }
+        Err(e) => {
+            drop(tx);
+            match ui::refusal(&e) {
+                Some(refused) => {
+                    render_order(req, depot, res, &user, &state, id, Some(refused)).await
+                }
+                None => Err(e.into()),
+            }
+        }
+    }
+}
+
+#[handler]
+pub async fn cancel(
+    req: &mut Request,
+    depot: &mut Depot,
+    res: &mut Response,
+) -> Result<(), WebError> {
+    act(req, depot, res, OrderAction::Cancel).await
+}
+
+#[handler]
+pub async fn deliver(
+    req: &mut Request,
+    depot: &mut Depot,
+    res: &mut Response,
+) -> Result<(), WebError> {
+    act(req, depot, res, OrderAction::Deliver).await
+}

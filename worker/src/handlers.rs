@@ -1,0 +1,114 @@
+//! The job handlers, one per queue. They stay thin: decode, call the domain, log the result.
+//! A returned error marks the apalis attempt failed, and apalis runs the job again.
+
+use crate::send::{Outcome, SendPipeline};
+use apalis_core::error::BoxDynError;
+use apalis_core::task::data::Data;
+use apalis_core::task::task_id::TaskId;
+use domain::SharedClock;
+use domain::invoice_run::RunConfig;
+use jobs::{InvoiceRun, Notification, SendWhatsapp};
+use sqlx::PgPool;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use tokio::sync::watch;
+
+/// What every handler needs, shared by all jobs of the process.
+pub struct Services {
+    pub pool: PgPool,
+    pub clock: SharedClock,
+    pub sends: SendPipeline,
+    pub invoice_run: RunConfig,
+    /// Turns true when the process starts shutting down.
+    pub shutdown: watch::Receiver<bool>,
+    /// Jobs running right now, to tell a clean shutdown from one cut short by the grace period.
+    pub in_flight: AtomicUsize,
+}
+
+struct InFlight<'a>(&'a AtomicUsize);
+
+impl<'a> InFlight<'a> {
+    fn enter(counter: &'a AtomicUsize) -> InFlight<'a> {
+        counter.fetch_add(1, Ordering::SeqCst);
+        InFlight(counter)
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// `notifications`: writes the event's WhatsApp log rows and their send jobs.
+pub async fn notification(
+    job: Notification,
+    svc: Data<Arc<Services>>,
+    task_id: TaskId,
+) -> Result<(), BoxDynError> {
+    let _running = InFlight::enter(&svc.in_flight);
+    tracing::info!(queue = "notifications", task_id = %task_id, event = ?job, "job started");
+    let mut tx = svc.pool.begin().await?;
+    let out = domain::notify::expand(&mut tx, svc.clock.as_ref(), &job).await?;
+    tx.commit().await?;
+    tracing::info!(
+        task_id = %task_id,
+        pending = out.pending.len(),
+        failed = out.failed.len(),
+        existing = out.existing,
+        "notification expanded"
+    );
+    Ok(())
+}
+
+/// `whatsapp`: sends one logged message through the limiter and the transport.
+pub async fn send_whatsapp(
+    job: SendWhatsapp,
+    svc: Data<Arc<Services>>,
+    task_id: TaskId,
+) -> Result<(), BoxDynError> {
+    let _running = InFlight::enter(&svc.in_flight);
+    let job_id = task_id.to_string();
+    tracing::info!(queue = "whatsapp", task_id = %job_id, log_id = job.log_id, "job started");
+    let outcome = svc
+        .sends
+        .run_job(job.log_id, &job_id, svc.shutdown.clone())
+        .await?;
+    match &outcome {
+        Outcome::Sent { attempt, .. } => {
+            tracing::info!(task_id = %job_id, log_id = job.log_id, attempt, "WhatsApp message sent");
+        }
+        other => {
+            tracing::info!(task_id = %job_id, log_id = job.log_id, outcome = ?other, "WhatsApp send job done");
+        }
+    }
+    Ok(())
+}
+
+/// `invoices`: the daily invoice run for the job's date.
+pub async fn invoice_run(
+    job: InvoiceRun,
+    svc: Data<Arc<Services>>,
+    task_id: TaskId,
+) -> Result<(), BoxDynError> {
+    let _running = InFlight::enter(&svc.in_flight);
+    tracing::info!(queue = "invoices", task_id = %task_id, date = %job.date, "job started");
+    let summary = domain::invoice_run::run(
+        &svc.pool,
+        svc.clock.as_ref(),
+        &svc.invoice_run,
+        job.date,
+        job.triggered_by,
+    )
+    .await?;
+    tracing::info!(
+        task_id = %task_id,
+        date = %summary.run_date,
+        already_done = summary.already_done,
+        overdue_marked = summary.overdue_marked,
+        reminders = summary.reminders,
+        overdue_alerts = summary.overdue_alerts,
+        "invoice run finished"
+    );
+    Ok(())
+}

@@ -1,0 +1,80 @@
+//! `dfresto-worker`: the worker process (Procfile `worker`). Configuration comes from the
+//! environment (see `WorkerConfig::from_vars`); SIGTERM or Ctrl-C stops it gracefully, a second
+//! signal stops it at once.
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+use std::sync::Arc;
+use worker::config::MessengerKind;
+use worker::messenger::{ConsoleMessenger, FakeMessenger, Messenger};
+use worker::{Exit, WorkerConfig};
+
+async fn signalled() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        Ok(mut term) => {
+            tokio::select! {
+                _ = ctrl_c => {}
+                _ = term.recv() => {}
+            }
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot listen for SIGTERM; only Ctrl-C stops the worker");
+            let _ = ctrl_c.await;
+        }
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+                "info,sqlx=warn,apalis=warn,apalis_core=warn,apalis_postgres=warn".into()
+            }),
+        )
+        .with_ansi(std::io::stdout().is_terminal())
+        .init();
+
+    let cfg = match WorkerConfig::from_env() {
+        Ok(cfg) => cfg,
+        Err(e) => {
+            eprintln!("dfresto-worker: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let messenger: Arc<dyn Messenger> = match &cfg.messenger {
+        MessengerKind::Console => Arc::new(ConsoleMessenger::new()),
+        MessengerKind::Fake {
+            journal,
+            delay,
+            sender,
+        } => {
+            let mut fake = FakeMessenger::new().with_sender(sender.clone());
+            if let Some(path) = journal {
+                fake = fake.with_journal(path.clone());
+            }
+            fake.set_delay(*delay);
+            Arc::new(fake)
+        }
+    };
+
+    let shutdown = async {
+        signalled().await;
+        // A second signal means "now": whatever runs is abandoned, and other workers take it
+        // over once this process's heartbeats stop.
+        tokio::spawn(async {
+            signalled().await;
+            eprintln!("dfresto-worker: second signal, exiting without waiting");
+            std::process::exit(130);
+        });
+    };
+    match worker::run(cfg, domain::SystemClock::shared(), messenger, shutdown).await {
+        Ok(Exit::Clean) => ExitCode::SUCCESS,
+        Ok(Exit::CutShort { .. }) => ExitCode::from(1),
+        Err(e) => {
+            tracing::error!(error = %e, "dfresto-worker failed");
+            ExitCode::from(1)
+        }
+    }
+}

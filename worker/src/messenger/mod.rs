@@ -1,0 +1,97 @@
+//! The transport that delivers WhatsApp messages, behind the [`Messenger`] trait: a console
+//! transport for development, a fake for tests, and later the real whatsapp-rust client.
+//!
+//! The trait is shaped for that client: `send` takes the message id chosen by us (WhatsApp
+//! accepts client-chosen ids and drops a second message with an id it has seen, which is what
+//! makes a re-send after a crash harmless) and returns WhatsApp's id; the connection reports
+//! its status and the QR / pairing codes to show on the admin page as events.
+
+mod console;
+mod fake;
+
+pub use console::ConsoleMessenger;
+pub use fake::{FakeMessenger, JournalEntry};
+
+use domain::Phone;
+use domain::whatsapp::FailureKind;
+pub use domain::whatsapp::session::ConnectionStatus;
+use futures::future::BoxFuture;
+use tokio::sync::broadcast;
+
+/// One message to deliver.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub to: Phone,
+    pub text: String,
+    /// Fixed per message before the first attempt; every retry carries the same id.
+    pub message_id: String,
+}
+
+/// WhatsApp accepted the message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivered {
+    pub wa_message_id: String,
+}
+
+/// Why a send failed, classified for the retry policy.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SendError {
+    /// No connection (not paired yet, reconnecting, logged out): the message waits.
+    #[error("not connected: {0}")]
+    Unavailable(String),
+    /// May pass (timeout, network error, server busy): retried with backoff.
+    #[error("{0}")]
+    Transient(String),
+    /// Will never work (the number is not on WhatsApp): the message fails at once.
+    #[error("{0}")]
+    Permanent(String),
+}
+
+impl SendError {
+    pub fn kind(&self) -> FailureKind {
+        match self {
+            SendError::Unavailable(_) => FailureKind::Unavailable,
+            SendError::Transient(_) => FailureKind::Transient,
+            SendError::Permanent(_) => FailureKind::Permanent,
+        }
+    }
+}
+
+/// What the connection reports, for `whatsapp_sessions` and the admin page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MessengerEvent {
+    /// A QR code to scan with the phone (pairing by QR).
+    QrCode(String),
+    /// A code to type on the phone (pairing by phone number).
+    PairCode(String),
+    Connected {
+        phone: String,
+    },
+    Disconnected {
+        reason: String,
+    },
+    LoggedOut,
+    Banned {
+        reason: String,
+    },
+}
+
+pub trait Messenger: Send + Sync + 'static {
+    /// `console`, `fake`, `whatsapp`: for logs.
+    fn name(&self) -> &'static str;
+
+    /// The number messages go out from while connected; the rate limiter counts per sender.
+    /// `None` when there is no connection to send through.
+    fn sender(&self) -> Option<String>;
+
+    fn status(&self) -> ConnectionStatus;
+
+    /// Connection events from now on (the current state is [`Messenger::status`]).
+    fn events(&self) -> broadcast::Receiver<MessengerEvent>;
+
+    /// Delivers `msg` and returns WhatsApp's message id.
+    ///
+    /// Must be idempotent on `msg.message_id`: sending an id that was delivered before must not
+    /// deliver a second message (WhatsApp drops duplicates of a client-chosen id).
+    fn send<'a>(&'a self, msg: &'a Message) -> BoxFuture<'a, Result<Delivered, SendError>>;
+}

@@ -1,0 +1,327 @@
+//! The process: one apalis consumer per queue with its concurrency, woken by PostgreSQL
+//! `LISTEN/NOTIFY` (so a job is picked up within milliseconds of the commit that created it),
+//! the 09:00 WIB cron, the session tracker, the stranded-message sweeper, and graceful shutdown.
+//!
+//! Shutdown: when `shutdown` resolves (SIGTERM, Ctrl-C) consumers stop taking jobs, jobs
+//! fetched but not started go back to their queue, and jobs in flight get the grace period to
+//! finish. A job still running when the grace period ends is abandoned: its row stays locked by
+//! this process until the other workers see its heartbeats stop and run it again.
+//!
+//! The `reports` queue is not consumed here yet (report rendering is a later issue).
+
+use crate::config::{QueueConfig, WorkerConfig};
+use crate::handlers::{self, Services};
+use crate::messenger::Messenger;
+use crate::send::SendPipeline;
+use apalis::prelude::WorkerBuilderExt;
+use apalis_core::backend::ext::poll_strategy::{PollWith, StreamStrategy};
+use apalis_core::error::BoxDynError;
+use apalis_core::monitor::Monitor;
+use apalis_core::task::data::Data;
+use apalis_core::worker::builder::WorkerBuilder;
+use apalis_core::worker::ext::parallelize::ParallelizeExt;
+use apalis_cron::{CronScheduler, Schedule, Tick};
+use apalis_postgres::{Config, PostgresStorage, Pubsub};
+use domain::SharedClock;
+use domain::clock::{jakarta_at, jakarta_date};
+use jobs::{InvoiceRun, Notification, SendWhatsapp};
+use sqlx::PgPool;
+use sqlx::postgres::PgPoolOptions;
+use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+use tokio::sync::watch;
+
+/// How the process ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Every job in flight finished.
+    Clean,
+    /// The grace period ended with jobs still running; other workers will run them again.
+    CutShort { in_flight: usize },
+}
+
+type Storage<T> = PollWith<PostgresStorage<T>, StreamStrategy<Pubsub>>;
+
+fn storage<T>(pool: &PgPool, queue: &str, q: QueueConfig, cfg: &WorkerConfig) -> Storage<T> {
+    PostgresStorage::<T>::new(pool)
+        .with_config(
+            Config::default()
+                .queue(queue)
+                .batch_size(q.batch_size)
+                .heartbeat_interval(cfg.heartbeat)
+                .missed_heartbeats(cfg.missed_heartbeats),
+        )
+        .with_pubsub()
+}
+
+/// The daily schedule at `hour:minute` WIB, for apalis-cron. Its own type rather than a cron
+/// expression because apalis-cron's schedule builder computes in UTC.
+#[derive(Debug, Clone, Copy)]
+pub struct DailyAt {
+    pub hour: u32,
+    pub minute: u32,
+}
+
+/// Marks ticks as WIB wall-clock times.
+#[derive(Debug, Clone, Copy)]
+pub struct Wib;
+
+impl Schedule<Wib> for DailyAt {
+    fn next_tick(&mut self, _: &Wib) -> Option<Tick<Wib>> {
+        let now = chrono::Utc::now();
+        let today = jakarta_date(now);
+        let mut at = jakarta_at(today, self.hour, self.minute);
+        if at <= now {
+            at = jakarta_at(today + chrono::Duration::days(1), self.hour, self.minute);
+        }
+        u64::try_from(at.timestamp()).ok().map(Tick::new)
+    }
+}
+
+async fn cron_tick(_tick: Tick<Wib>, svc: Data<Arc<Services>>) -> Result<(), BoxDynError> {
+    let mut tx = svc.pool.begin().await?;
+    let enqueued = domain::invoice_run::schedule_today(&mut tx, svc.clock.as_ref()).await?;
+    tx.commit().await?;
+    match enqueued {
+        Some(date) => tracing::info!(%date, "daily invoice run enqueued"),
+        None => tracing::info!("daily invoice run already done or queued"),
+    }
+    Ok(())
+}
+
+async fn wait_for_schema(pool: &PgPool) -> anyhow::Result<()> {
+    for _ in 0..60 {
+        match domain::schema::is_current(pool).await {
+            Ok(true) => return Ok(()),
+            Ok(false) => {
+                tracing::info!("waiting for the database migrations (dfresto-web migrate)")
+            }
+            Err(e) => tracing::info!(error = %e, "waiting for the database schema"),
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+    anyhow::bail!("the database is not migrated: run `dfresto-web migrate` first")
+}
+
+async fn sweep(
+    pool: PgPool,
+    clock: SharedClock,
+    policy: domain::whatsapp::SendPolicy,
+    every: Duration,
+    mut stop: watch::Receiver<bool>,
+) {
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {}
+            () = crate::until_set(&mut stop) => return,
+        }
+        let swept = async {
+            let mut tx = pool.begin().await?;
+            let ids = domain::whatsapp::requeue_stranded(
+                &mut tx,
+                clock.as_ref(),
+                &policy,
+                chrono::Duration::minutes(5),
+                500,
+            )
+            .await?;
+            tx.commit().await?;
+            Ok::<_, domain::DomainError>(ids)
+        }
+        .await;
+        match swept {
+            Ok(ids) if !ids.is_empty() => {
+                tracing::warn!(
+                    count = ids.len(),
+                    ?ids,
+                    "re-enqueued stranded WhatsApp messages"
+                );
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "stranded-message sweep failed"),
+        }
+    }
+}
+
+/// Runs the worker until `shutdown` resolves and the jobs in flight are done (or the grace
+/// period is over).
+pub async fn run(
+    cfg: WorkerConfig,
+    clock: SharedClock,
+    messenger: Arc<dyn Messenger>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<Exit> {
+    let pool = PgPoolOptions::new()
+        .max_connections(cfg.db_pool_size)
+        .acquire_timeout(Duration::from_secs(10))
+        .connect(&cfg.database_url)
+        .await?;
+    wait_for_schema(&pool).await?;
+
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let svc = Arc::new(Services {
+        pool: pool.clone(),
+        clock: clock.clone(),
+        sends: SendPipeline {
+            pool: pool.clone(),
+            clock: clock.clone(),
+            policy: cfg.send.clone(),
+            messenger: messenger.clone(),
+            timeout: cfg.send_timeout,
+        },
+        invoice_run: cfg.invoice_run.clone(),
+        shutdown: stop_rx.clone(),
+        in_flight: AtomicUsize::new(0),
+    });
+
+    let session = tokio::spawn(crate::session::track(
+        pool.clone(),
+        clock.clone(),
+        messenger.clone(),
+        cfg.session_id.clone(),
+        cfg.instance.clone(),
+        stop_rx.clone(),
+    ));
+    let sweeper = tokio::spawn(sweep(
+        pool.clone(),
+        clock.clone(),
+        cfg.send.clone(),
+        cfg.sweep_every,
+        stop_rx.clone(),
+    ));
+
+    // A worker starting after today's run time (it was down at 09:00) catches up now.
+    if let Some((h, m)) = cfg.invoice_run_at
+        && cfg.invoices.is_some()
+        && clock.now() >= jakarta_at(clock.today(), h, m)
+    {
+        let mut tx = pool.begin().await?;
+        if let Some(date) = domain::invoice_run::schedule_today(&mut tx, clock.as_ref()).await? {
+            tracing::info!(%date, "started after the daily run time: invoice run enqueued");
+        }
+        tx.commit().await?;
+    }
+
+    let mut monitor = Monitor::new()
+        .shutdown_timeout(cfg.shutdown_grace)
+        .should_restart(|ctx, error| {
+            tracing::error!(worker = ctx.name(), %error, "queue consumer stopped with an error; restarting");
+            true
+        });
+    let instance = cfg.instance.clone();
+    if let Some(q) = cfg.notifications {
+        let (pool, svc, cfg2, name) = (
+            pool.clone(),
+            svc.clone(),
+            cfg.clone(),
+            format!("{instance}:notifications"),
+        );
+        monitor = monitor.register(move |_| {
+            WorkerBuilder::new(name.as_str())
+                .backend(storage::<Notification>(
+                    &pool,
+                    jobs::queue::NOTIFICATIONS,
+                    q,
+                    &cfg2,
+                ))
+                .data(svc.clone())
+                .concurrency(q.concurrency)
+                .parallelize(tokio::spawn)
+                .build(handlers::notification)
+        });
+    }
+    if let Some(q) = cfg.whatsapp {
+        let (pool, svc, cfg2, name) = (
+            pool.clone(),
+            svc.clone(),
+            cfg.clone(),
+            format!("{instance}:whatsapp"),
+        );
+        monitor = monitor.register(move |_| {
+            WorkerBuilder::new(name.as_str())
+                .backend(storage::<SendWhatsapp>(
+                    &pool,
+                    jobs::queue::WHATSAPP,
+                    q,
+                    &cfg2,
+                ))
+                .data(svc.clone())
+                .concurrency(q.concurrency)
+                .parallelize(tokio::spawn)
+                .build(handlers::send_whatsapp)
+        });
+    }
+    if let Some(q) = cfg.invoices {
+        let (pool, svc, cfg2, name) = (
+            pool.clone(),
+            svc.clone(),
+            cfg.clone(),
+            format!("{instance}:invoices"),
+        );
+        monitor = monitor.register(move |_| {
+            WorkerBuilder::new(name.as_str())
+                .backend(storage::<InvoiceRun>(
+                    &pool,
+                    jobs::queue::INVOICES,
+                    q,
+                    &cfg2,
+                ))
+                .data(svc.clone())
+                .concurrency(q.concurrency)
+                .parallelize(tokio::spawn)
+                .build(handlers::invoice_run)
+        });
+    }
+    if let Some((hour, minute)) = cfg.invoice_run_at {
+        let (svc, name) = (svc.clone(), format!("{instance}:invoice-cron"));
+        monitor = monitor.register(move |_| {
+            WorkerBuilder::new(name.as_str())
+                .backend(CronScheduler::new(DailyAt { hour, minute }).with_timezone(Wib))
+                .data(svc.clone())
+                .build(cron_tick)
+        });
+    }
+
+    tracing::info!(
+        instance = %cfg.instance,
+        transport = messenger.name(),
+        notifications = ?cfg.notifications,
+        whatsapp = ?cfg.whatsapp,
+        invoices = ?cfg.invoices,
+        invoice_run_at = ?cfg.invoice_run_at,
+        "worker started"
+    );
+    let stopping = stop_tx.clone();
+    let grace = cfg.shutdown_grace;
+    let result = monitor
+        .run_with_signal(async move {
+            shutdown.await;
+            tracing::info!(
+                grace_secs = grace.as_secs(),
+                "shutting down: no new jobs, finishing the ones in flight"
+            );
+            let _ = stopping.send(true);
+            Ok(())
+        })
+        .await;
+    let _ = stop_tx.send(true);
+    let _ = tokio::join!(session, sweeper);
+    if let Err(e) = result {
+        tracing::error!(error = %e, "worker stopped with an error");
+    }
+    let in_flight = svc.in_flight.load(Ordering::SeqCst);
+    if in_flight > 0 {
+        tracing::warn!(
+            in_flight,
+            "grace period over with jobs still running; other workers will run them again"
+        );
+        return Ok(Exit::CutShort { in_flight });
+    }
+    pool.close().await;
+    tracing::info!("worker stopped");
+    Ok(Exit::Clean)
+}

@@ -1,0 +1,10 @@
+//! The worker's integration tests, against a real PostgreSQL (`DATABASE_URL`), each on a fresh
+//! database: real worker processes for pick-up, sharing, SIGTERM and kill -9; the send pipeline
+//! and the invoice run driven directly on a set clock for the limiter, retries and catch-up.
+
+mod invoice_run;
+mod notifications;
+mod ops;
+mod processes;
+mod sending;
+mod support;
