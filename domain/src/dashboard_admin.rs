@@ -31,6 +31,12 @@ pub struct Figures {
     pub po_to_ship_value: i64,
     pub active_stokis: i64,
     pub active_mitra: i64,
+    pub active_products: i64,
+    pub active_users: i64,
+    /// Unpaid invoices, due or not.
+    pub outstanding_count: i64,
+    /// Products whose approved, unshipped POs need more than the warehouse holds.
+    pub short_products: i64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -58,7 +64,16 @@ pub async fn overview(conn: &mut PgConnection, today: NaiveDate) -> Result<Overv
                 od.overdue_balance, od.overdue_count, op.outstanding_balance,
                 q.po_waiting_approval, q.po_waiting_approval_value, q.po_to_ship, q.po_to_ship_value,
                 (SELECT count(*) FROM stokis WHERE active) AS active_stokis,
-                (SELECT count(*) FROM mitra WHERE active) AS active_mitra
+                (SELECT count(*) FROM mitra WHERE active) AS active_mitra,
+                (SELECT count(*) FROM products WHERE active) AS active_products,
+                (SELECT count(*) FROM users WHERE active) AS active_users,
+                op.outstanding_count,
+                (SELECT count(*) FROM (
+                     SELECT it.product_id, sum(it.qty) AS qty
+                     FROM purchase_orders p JOIN purchase_order_items it ON it.purchase_order_id = p.id
+                     WHERE p.status = 'APPROVED' GROUP BY it.product_id
+                 ) c LEFT JOIN warehouse_stock w ON w.product_id = c.product_id
+                 WHERE c.qty > COALESCE(w.qty, 0)) AS short_products
          FROM (SELECT count(*) AS orders_count, COALESCE(sum(total), 0)::bigint AS orders_value
                FROM orders WHERE created_at >= $1 AND created_at < $2
                  AND status NOT IN ('CANCELLED', 'REJECTED')) o,
@@ -71,7 +86,7 @@ pub async fn overview(conn: &mut PgConnection, today: NaiveDate) -> Result<Overv
                FROM payments WHERE paid_on >= $3 AND paid_on < $4) pay,
               (SELECT COALESCE(sum(total - paid), 0)::bigint AS overdue_balance, count(*) AS overdue_count
                FROM invoices WHERE status <> 'PAID' AND due_date < $5) od,
-              (SELECT COALESCE(sum(total - paid), 0)::bigint AS outstanding_balance
+              (SELECT COALESCE(sum(total - paid), 0)::bigint AS outstanding_balance, count(*) AS outstanding_count
                FROM invoices WHERE status <> 'PAID') op,
               (SELECT count(*) FILTER (WHERE status = 'SUBMITTED') AS po_waiting_approval,
                       COALESCE(sum(total) FILTER (WHERE status = 'SUBMITTED'), 0)::bigint AS po_waiting_approval_value,

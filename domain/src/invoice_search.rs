@@ -147,7 +147,13 @@ pub async fn search(
         }
     };
     let from = " FROM invoices i JOIN purchase_orders p ON p.id = i.purchase_order_id JOIN stokis s ON s.id = i.stokis_id";
-    let mut count = QueryBuilder::new(format!("SELECT count(*){from}"));
+    // The joins never change the count (foreign keys); the PO is only needed to search its number.
+    let count_from = if q.number.as_deref().is_some_and(|n| !n.trim().is_empty()) {
+        " FROM invoices i JOIN purchase_orders p ON p.id = i.purchase_order_id"
+    } else {
+        " FROM invoices i"
+    };
+    let mut count = QueryBuilder::new(format!("SELECT count(*){count_from}"));
     scope(&mut count);
     let total: i64 = count.build_query_scalar().fetch_one(&mut *conn).await?;
     let mut qb = QueryBuilder::new(

@@ -32,7 +32,8 @@ pub enum MessengerKind {
 #[derive(Debug, Clone)]
 pub struct WorkerConfig {
     pub database_url: String,
-    /// Names this process's consumers in `apalis.workers` (`host:pid` by default).
+    /// Names this process's consumers in `apalis.workers`: `host:pid`, prefixed with
+    /// `WORKER_INSTANCE@` when that label is set (systemd sets it to the unit instance).
     pub instance: String,
     pub db_pool_size: u32,
     pub notifications: Option<QueueConfig>,
@@ -87,7 +88,7 @@ impl WorkerConfig {
     ///   `WHATSAPP_SEND_TIMEOUT_SECS` (30), `WHATSAPP_SESSION_ID` (`default`)
     /// - `WORKER_MESSENGER` (`console`; `fake` for tests, with `FAKE_MESSENGER_JOURNAL`,
     ///   `FAKE_MESSENGER_DELAY_MS`, `FAKE_MESSENGER_SENDER`)
-    /// - `WORKER_DB_POOL` (enough for the concurrency), `WORKER_INSTANCE` (`host:pid`),
+    /// - `WORKER_DB_POOL` (enough for the concurrency), `WORKER_INSTANCE` (a label for logs),
     ///   `WORKER_SWEEP_SECS` (60)
     pub fn from_vars(get: impl Fn(&str) -> Option<String>) -> Result<WorkerConfig, ConfigError> {
         let database_url =
@@ -190,14 +191,17 @@ impl WorkerConfig {
             .map(|q| q.concurrency)
             .sum();
         let default_pool = u32::try_from(concurrency + 10).unwrap_or(20);
-        let instance = get("WORKER_INSTANCE").unwrap_or_else(|| {
-            let host = std::fs::read_to_string("/etc/hostname")
-                .ok()
-                .map(|h| h.trim().to_owned())
-                .filter(|h| !h.is_empty())
-                .unwrap_or_else(|| "worker".into());
-            format!("{host}:{}", std::process::id())
-        });
+        // Consumer ids must be unique across machines and restarts (apalis keys heartbeats and
+        // orphaned jobs by them), so the label only prefixes host and pid.
+        let host = std::fs::read_to_string("/etc/hostname")
+            .ok()
+            .map(|h| h.trim().to_owned())
+            .filter(|h| !h.is_empty())
+            .unwrap_or_else(|| "worker".into());
+        let instance = match get("WORKER_INSTANCE") {
+            Some(label) => format!("{}@{host}:{}", label.trim(), std::process::id()),
+            None => format!("{host}:{}", std::process::id()),
+        };
 
         Ok(WorkerConfig {
             database_url,

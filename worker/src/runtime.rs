@@ -68,14 +68,22 @@ pub struct DailyAt {
 #[derive(Debug, Clone, Copy)]
 pub struct Wib;
 
+impl DailyAt {
+    /// The first `hour:minute` WIB strictly after `now`.
+    pub fn next_after(&self, now: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
+        let today = jakarta_date(now);
+        let at = jakarta_at(today, self.hour, self.minute);
+        if at > now {
+            at
+        } else {
+            jakarta_at(today + chrono::Duration::days(1), self.hour, self.minute)
+        }
+    }
+}
+
 impl Schedule<Wib> for DailyAt {
     fn next_tick(&mut self, _: &Wib) -> Option<Tick<Wib>> {
-        let now = chrono::Utc::now();
-        let today = jakarta_date(now);
-        let mut at = jakarta_at(today, self.hour, self.minute);
-        if at <= now {
-            at = jakarta_at(today + chrono::Duration::days(1), self.hour, self.minute);
-        }
+        let at = self.next_after(chrono::Utc::now());
         u64::try_from(at.timestamp()).ok().map(Tick::new)
     }
 }
@@ -324,4 +332,21 @@ pub async fn run(
     pool.close().await;
     tracing::info!("worker stopped");
     Ok(Exit::Clean)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::{Clock, FixedClock};
+
+    #[test]
+    fn the_daily_run_is_at_09_00_wib_today_or_tomorrow() {
+        let nine = DailyAt { hour: 9, minute: 0 };
+        let at = |d, h, m| FixedClock::at_jakarta(2026, 11, d, h, m).now();
+        assert_eq!(nine.next_after(at(28, 8, 59)), at(28, 9, 0));
+        assert_eq!(nine.next_after(at(28, 9, 0)), at(29, 9, 0));
+        assert_eq!(nine.next_after(at(28, 23, 30)), at(29, 9, 0));
+        // 00:30 WIB is still the previous day in UTC
+        assert_eq!(nine.next_after(at(29, 0, 30)), at(29, 9, 0));
+    }
 }

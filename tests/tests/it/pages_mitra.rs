@@ -230,6 +230,9 @@ async fn an_order_placed_through_the_form() {
     assert_eq!(count(&s.app.db.pool, "orders").await, 1);
 }
 
+/// Form fields as (name, value) pairs.
+type Fields = Vec<(String, String)>;
+
 #[tokio::test]
 async fn bad_input_is_shown_on_its_field_and_nothing_is_written() {
     let s = setup().await;
@@ -238,7 +241,7 @@ async fn bad_input_is_shown_on_its_field_and_nothing_is_written() {
     let saus = format!("qty_{}", w.saus.0);
     let inactive = format!("qty_{}", w.inactive);
     let long_note = "x".repeat(1001);
-    let cases: Vec<(Vec<(String, String)>, &str, &str)> = vec![
+    let cases: Vec<(Fields, &str, &str)> = vec![
         (
             vec![(ayam.clone(), "0".into())],
             "Jumlah harus lebih dari 0",

@@ -54,7 +54,7 @@ impl OpenApiJson {
             tracing::error!("cannot serialise the OpenAPI document: {e}");
             "{}".to_owned()
         });
-        // Building the router twice yields the same document; the first one stays.
+        // Published once, right after the router holding this handler is built.
         let _ = self.doc.set(json);
     }
 }

@@ -206,7 +206,8 @@ impl Pager {
             page,
             pages,
             total,
-            from: from.min(total.max(0)),
+            // A page past the end shows nothing: 0–0, not a range that does not exist.
+            from: if from > total { 0 } else { from },
             to: if from > total { 0 } else { to },
             prev_href: (page > 1).then(|| filters.href(path, (page - 1).min(pages))),
             next_href: (page < pages).then(|| filters.href(path, page + 1)),

@@ -656,5 +656,8 @@ fn default_set_fingerprint_is_pinned() {
     h = fnv1a(format!("{:?}", d.billing.purchase_orders).as_bytes(), h);
     h = fnv1a(format!("{:?}", d.billing.invoices).as_bytes(), h);
     h = fnv1a(format!("{:?}", d.billing.invoice_notices).as_bytes(), h);
-    assert_eq!(h, 3_227_879_220_950_404_901, "demo data fingerprint changed");
+    assert_eq!(
+        h, 3_227_879_220_950_404_901,
+        "demo data fingerprint changed"
+    );
 }

@@ -73,6 +73,45 @@ async fn a_committed_job_is_picked_up_within_a_second() {
     assert!(delivered[0].text.contains(&number), "{}", delivered[0].text);
     assert!(delivered[0].text.contains("D'Fresto Dago"));
     assert!(delivered[0].text.contains("Rp 586.000"));
+    // The connection state is where the admin page reads it.
+    let (status, phone, holder): (String, Option<String>, String) = sqlx::query_as(
+        "SELECT status, phone, holder FROM whatsapp_sessions WHERE session_id = 'default'",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        (status.as_str(), phone.as_deref()),
+        ("CONNECTED", Some("fake"))
+    );
+    assert!(
+        holder.starts_with("pickup@") && holder.ends_with(&format!(":{}", worker.pid())),
+        "{holder}"
+    );
+}
+
+#[tokio::test]
+async fn a_worker_started_after_the_run_time_catches_up_on_todays_invoice_run() {
+    let (db, _w) = world().await;
+    let dir = scratch_dir();
+    let worker = WorkerProcess::start(
+        &db,
+        "late",
+        &dir.join("journal.jsonl"),
+        &[("WORKER_CRON", "1"), ("INVOICE_RUN_AT", "00:00")],
+    );
+    let today = domain::Clock::today(&SystemClock);
+    let done = eventually(Duration::from_secs(20), || {
+        let pool = db.pool.clone();
+        async move {
+            let mut conn = pool.acquire().await.unwrap();
+            domain::invoice_run::is_done(&mut conn, today)
+                .await
+                .unwrap()
+        }
+    })
+    .await;
+    assert!(done, "today's run did not happen:\n{}", worker.output());
 }
 
 #[tokio::test]

@@ -329,3 +329,50 @@ async fn a_second_job_for_a_message_being_sent_stays_out_and_one_for_a_sent_mess
     );
     assert_eq!(fake.calls().len(), 1);
 }
+
+#[tokio::test]
+async fn a_pending_message_left_without_a_job_is_given_a_new_one() {
+    let (db, _w) = world().await;
+    let clock = FixedClock::at_jakarta(2026, 11, 28, 10, 0).shared();
+    let policy = fast_policy();
+    let stranded = insert_logs(
+        &db.pool,
+        1,
+        "6281200000014",
+        clock.now() - Duration::minutes(10),
+    )
+    .await;
+    let fresh = insert_logs(
+        &db.pool,
+        1,
+        "6281200000015",
+        clock.now() - Duration::minutes(1),
+    )
+    .await;
+    let with_job = insert_logs(
+        &db.pool,
+        1,
+        "6281200000016",
+        clock.now() - Duration::minutes(10),
+    )
+    .await;
+    crate::support::enqueue_sends(&db.pool, &with_job).await;
+
+    let sweep = || async {
+        let mut tx = db.pool.begin().await.unwrap();
+        let ids = domain::whatsapp::requeue_stranded(
+            &mut tx,
+            clock.as_ref(),
+            &policy,
+            Duration::minutes(5),
+            100,
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        ids
+    };
+    assert_eq!(sweep().await, stranded);
+    assert!(sweep().await.is_empty(), "it has a job now");
+    let _ = fresh;
+}

@@ -181,7 +181,27 @@ where
     }
 }
 
-pub fn scratch_dir() -> PathBuf {
+/// A folder for a test's journal and worker logs; removed when the test passes, kept (and
+/// named in the failure output) when it fails.
+pub struct Scratch(PathBuf);
+
+impl Scratch {
+    pub fn join(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            eprintln!("worker logs kept in {}", self.0.display());
+        } else {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+pub fn scratch_dir() -> Scratch {
     static N: AtomicU32 = AtomicU32::new(0);
     let dir = std::env::temp_dir().join(format!(
         "dfresto-worker-it-{}-{}",
@@ -189,7 +209,7 @@ pub fn scratch_dir() -> PathBuf {
         N.fetch_add(1, Ordering::Relaxed)
     ));
     std::fs::create_dir_all(&dir).unwrap();
-    dir
+    Scratch(dir)
 }
 
 /// A real `dfresto-worker` process on the test database with the fake transport writing to a
@@ -255,7 +275,7 @@ impl WorkerProcess {
             let name = name.clone();
             async move {
                 let registered: i64 = sqlx::query_scalar(
-                    "SELECT count(*) FROM apalis.workers WHERE id LIKE $1 || ':%'",
+                    "SELECT count(*) FROM apalis.workers WHERE id LIKE $1 || '@%'",
                 )
                 .bind(&name)
                 .fetch_one(&pool)
