@@ -8,6 +8,7 @@ use apalis_core::task::task_id::TaskId;
 use domain::SharedClock;
 use domain::invoice_run::RunConfig;
 use jobs::{InvoiceRun, Notification, SendWhatsapp};
+use serde::de::DeserializeOwned;
 use sqlx::PgPool;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -40,12 +41,21 @@ impl Drop for InFlight<'_> {
     }
 }
 
+/// Payloads arrive as JSON values and are read here, so a payload this version cannot read
+/// (a new event from a newer web tier during a rolling deploy, a hand-edited row) fails that
+/// one job with a clear error, shown on the jobs page, instead of stopping the queue's consumer.
+fn read<J: DeserializeOwned>(payload: serde_json::Value) -> Result<J, BoxDynError> {
+    serde_json::from_value(payload.clone())
+        .map_err(|e| format!("cannot read the job payload {payload}: {e}").into())
+}
+
 /// `notifications`: writes the event's WhatsApp log rows and their send jobs.
 pub async fn notification(
-    job: Notification,
+    payload: serde_json::Value,
     svc: Data<Arc<Services>>,
     task_id: TaskId,
 ) -> Result<(), BoxDynError> {
+    let job: Notification = read(payload)?;
     let _running = InFlight::enter(&svc.in_flight);
     tracing::info!(queue = "notifications", task_id = %task_id, event = ?job, "job started");
     let mut tx = svc.pool.begin().await?;
@@ -63,10 +73,11 @@ pub async fn notification(
 
 /// `whatsapp`: sends one logged message through the limiter and the transport.
 pub async fn send_whatsapp(
-    job: SendWhatsapp,
+    payload: serde_json::Value,
     svc: Data<Arc<Services>>,
     task_id: TaskId,
 ) -> Result<(), BoxDynError> {
+    let job: SendWhatsapp = read(payload)?;
     let _running = InFlight::enter(&svc.in_flight);
     let job_id = task_id.to_string();
     tracing::info!(queue = "whatsapp", task_id = %job_id, log_id = job.log_id, "job started");
@@ -87,10 +98,11 @@ pub async fn send_whatsapp(
 
 /// `invoices`: the daily invoice run for the job's date.
 pub async fn invoice_run(
-    job: InvoiceRun,
+    payload: serde_json::Value,
     svc: Data<Arc<Services>>,
     task_id: TaskId,
 ) -> Result<(), BoxDynError> {
+    let job: InvoiceRun = read(payload)?;
     let _running = InFlight::enter(&svc.in_flight);
     tracing::info!(queue = "invoices", task_id = %task_id, date = %job.date, "job started");
     let summary = domain::invoice_run::run(

@@ -24,7 +24,6 @@ use apalis_cron::{CronScheduler, Schedule, Tick};
 use apalis_postgres::{Config, PostgresStorage, Pubsub};
 use domain::SharedClock;
 use domain::clock::{jakarta_at, jakarta_date};
-use jobs::{InvoiceRun, Notification, SendWhatsapp};
 use sqlx::PgPool;
 use sqlx::postgres::PgPoolOptions;
 use std::future::Future;
@@ -214,12 +213,11 @@ pub async fn run(
         tx.commit().await?;
     }
 
+    let restarts = Arc::new(Restarts::default());
+    let policy = restarts.clone();
     let mut monitor = Monitor::new()
         .shutdown_timeout(cfg.shutdown_grace)
-        .should_restart(|ctx, error| {
-            tracing::error!(worker = ctx.name(), %error, "queue consumer stopped with an error; restarting");
-            true
-        });
+        .should_restart(move |ctx, error| policy.allow(ctx.name(), error));
     let instance = cfg.instance.clone();
     if let Some(q) = cfg.notifications {
         let (pool, svc, cfg2, name) = (
@@ -228,9 +226,9 @@ pub async fn run(
             cfg.clone(),
             format!("{instance}:notifications"),
         );
-        monitor = monitor.register(move |_| {
-            WorkerBuilder::new(name.as_str())
-                .backend(storage::<Notification>(
+        monitor = monitor.register(move |restarts| {
+            WorkerBuilder::new(consumer_name(&name, restarts))
+                .backend(storage::<serde_json::Value>(
                     &pool,
                     jobs::queue::NOTIFICATIONS,
                     q,
@@ -249,9 +247,9 @@ pub async fn run(
             cfg.clone(),
             format!("{instance}:whatsapp"),
         );
-        monitor = monitor.register(move |_| {
-            WorkerBuilder::new(name.as_str())
-                .backend(storage::<SendWhatsapp>(
+        monitor = monitor.register(move |restarts| {
+            WorkerBuilder::new(consumer_name(&name, restarts))
+                .backend(storage::<serde_json::Value>(
                     &pool,
                     jobs::queue::WHATSAPP,
                     q,
@@ -270,9 +268,9 @@ pub async fn run(
             cfg.clone(),
             format!("{instance}:invoices"),
         );
-        monitor = monitor.register(move |_| {
-            WorkerBuilder::new(name.as_str())
-                .backend(storage::<InvoiceRun>(
+        monitor = monitor.register(move |restarts| {
+            WorkerBuilder::new(consumer_name(&name, restarts))
+                .backend(storage::<serde_json::Value>(
                     &pool,
                     jobs::queue::INVOICES,
                     q,
@@ -286,8 +284,8 @@ pub async fn run(
     }
     if let Some((hour, minute)) = cfg.invoice_run_at {
         let (svc, name) = (svc.clone(), format!("{instance}:invoice-cron"));
-        monitor = monitor.register(move |_| {
-            WorkerBuilder::new(name.as_str())
+        monitor = monitor.register(move |restarts| {
+            WorkerBuilder::new(consumer_name(&name, restarts))
                 .backend(CronScheduler::new(DailyAt { hour, minute }).with_timezone(Wib))
                 .data(svc.clone())
                 .build(cron_tick)
@@ -305,9 +303,15 @@ pub async fn run(
     );
     let stopping = stop_tx.clone();
     let grace = cfg.shutdown_grace;
+    let fatal = restarts.clone();
     let result = monitor
         .run_with_signal(async move {
-            shutdown.await;
+            tokio::select! {
+                () = shutdown => {}
+                () = fatal.gave_up.notified() => {
+                    tracing::error!("a queue consumer keeps failing: stopping so the supervisor restarts the worker");
+                }
+            }
             tracing::info!(
                 grace_secs = grace.as_secs(),
                 "shutting down: no new jobs, finishing the ones in flight"
@@ -330,8 +334,55 @@ pub async fn run(
         return Ok(Exit::CutShort { in_flight });
     }
     pool.close().await;
+    if restarts.failed.load(Ordering::SeqCst) {
+        anyhow::bail!("a queue consumer failed repeatedly (see the errors above)");
+    }
     tracing::info!("worker stopped");
     Ok(Exit::Clean)
+}
+
+/// apalis keys heartbeats and locks by consumer name, and the registration of a name stays
+/// locked by the connection that made it: a restarted consumer takes a fresh name. Jobs the
+/// failed one had fetched are re-queued once its heartbeats stop.
+fn consumer_name(base: &str, restarts: usize) -> String {
+    if restarts == 0 {
+        base.to_owned()
+    } else {
+        format!("{base}:r{restarts}")
+    }
+}
+
+/// Restarts a failed queue consumer (a dropped database connection, say), but not in a tight
+/// loop: after `MAX` failures within `WINDOW` the worker stops, exits non-zero, and its
+/// supervisor (systemd `Restart=on-failure`) starts it again after a pause.
+#[derive(Default)]
+struct Restarts {
+    recent: std::sync::Mutex<std::collections::VecDeque<std::time::Instant>>,
+    failed: std::sync::atomic::AtomicBool,
+    gave_up: tokio::sync::Notify,
+}
+
+impl Restarts {
+    const MAX: usize = 5;
+    const WINDOW: Duration = Duration::from_secs(60);
+
+    fn allow(&self, consumer: &str, error: &apalis_core::error::WorkerError) -> bool {
+        let now = std::time::Instant::now();
+        let mut recent = self
+            .recent
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        recent.retain(|t| now.duration_since(*t) < Self::WINDOW);
+        recent.push_back(now);
+        if recent.len() > Self::MAX {
+            tracing::error!(consumer, %error, "queue consumer failed {} times within a minute; giving up", recent.len());
+            self.failed.store(true, Ordering::SeqCst);
+            self.gave_up.notify_one();
+            return false;
+        }
+        tracing::error!(consumer, %error, "queue consumer stopped with an error; restarting it");
+        true
+    }
 }
 
 #[cfg(test)]

@@ -5,18 +5,18 @@
 // only covers the `#[test]` functions themselves).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod api_authz;
+mod api_flow;
+mod api_input;
+mod api_openapi;
+mod api_support;
+mod browser_flows;
 mod domain_billing;
 mod domain_orders;
 mod domain_purchase_orders;
-mod web_health;
-mod web_portals;
-mod web_auth;
-mod api_support;
-mod api_flow;
-mod api_authz;
-mod api_input;
-mod api_openapi;
+mod pages_admin;
 mod pages_mitra;
 mod pages_stokis;
-mod pages_admin;
-mod browser_flows;
+mod web_auth;
+mod web_health;
+mod web_portals;

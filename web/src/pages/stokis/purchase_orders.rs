@@ -190,12 +190,12 @@ pub async fn create(
             let po = submitted.purchase_order;
             let message = if submitted.created {
                 format!(
-                    "PO {} diajukan ke pusat ({}). Menunggu persetujuan Finance.",
+                    "{} diajukan ke pusat ({}). Menunggu persetujuan Finance.",
                     po.number,
                     domain::money::format_rupiah(po.total)
                 )
             } else {
-                format!("PO {} sudah tercatat sebelumnya.", po.number)
+                format!("{} sudah tercatat sebelumnya.", po.number)
             };
             ui::done(res, &message, &format!("/purchase-orders/{}", po.id));
             Ok(())
@@ -277,7 +277,7 @@ async fn act(
         Ok(po) => {
             tx.commit().await?;
             let message = match action {
-                PoAction::Cancel => format!("PO {} dibatalkan.", po.number),
+                PoAction::Cancel => format!("{} dibatalkan.", po.number),
                 _ => format!("PO {} diterima; stok Anda sudah bertambah.", po.number),
             };
             ui::done(res, &message, &format!("/purchase-orders/{id}"));
