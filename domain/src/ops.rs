@@ -237,3 +237,24 @@ pub async fn workers(
     .fetch_all(conn)
     .await?)
 }
+
+/// Deletes jobs that finished successfully more than `keep` ago, at most `limit` per call, so
+/// `apalis.jobs` does not grow without end (the workers call this every minute). Failed jobs
+/// stay until someone retries them. Returns the number deleted.
+pub async fn purge_done_jobs(
+    conn: &mut PgConnection,
+    keep: chrono::Duration,
+    limit: i64,
+) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query(
+        "DELETE FROM apalis.jobs WHERE id IN (
+             SELECT id FROM apalis.jobs
+             WHERE status = 'Done' AND done_at < now() - make_interval(secs => $1::double precision)
+             LIMIT $2)",
+    )
+    .bind(keep.num_seconds() as f64)
+    .bind(limit)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
+}

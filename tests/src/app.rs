@@ -1,12 +1,17 @@
 //! `TestApp`: the real web service, started in-process on a random local port against a fresh
-//! database, with a clock the test controls and an HTTP client that reaches every portal.
+//! database, with a clock the test controls, an HTTP client that reaches every portal, and the
+//! jobs its requests enqueue run on demand ([`TestApp::run_pending_jobs`]) through the worker's
+//! handlers and a fake WhatsApp transport.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use domain::{FixedClock, Portal, SharedClock};
 use web::config::Config;
 use web::server::{self, Running};
+use worker::messenger::{FakeMessenger, Messenger};
+use worker::send::SendPipeline;
 
 use crate::db::TestDb;
 
@@ -31,6 +36,9 @@ pub struct TestApp {
     pub config: Config,
     /// Where the server listens (127.0.0.1 and a port chosen by the OS).
     pub addr: SocketAddr,
+    /// The WhatsApp transport of [`TestApp::run_pending_jobs`]: what it was asked to send, and
+    /// it can be told to fail or to lose its connection.
+    pub messenger: FakeMessenger,
     server: Option<Running>,
 }
 
@@ -60,8 +68,32 @@ impl TestApp {
             clock,
             config,
             addr: running.addr,
+            messenger: FakeMessenger::new(),
             server: Some(running),
         }
+    }
+
+    /// Runs every due job of the notifications and WhatsApp queues once, in this process, as a
+    /// worker would (`worker::drain_once`): notifications write their WhatsApp log rows, and
+    /// the messages are sent through [`TestApp::messenger`] on the app's clock. Sends are not
+    /// spaced and quiet hours are off, so everything due goes now; the daily cap still holds.
+    /// Returns the number of jobs run.
+    pub async fn run_pending_jobs(&self) -> usize {
+        let mut policy = domain::whatsapp::SendPolicy::default();
+        policy.limiter.min_gap = chrono::Duration::zero();
+        policy.limiter.max_gap = chrono::Duration::zero();
+        policy.limiter.quiet_hours = None;
+        let messenger: Arc<dyn Messenger> = Arc::new(self.messenger.clone());
+        let sends = SendPipeline {
+            pool: self.db.pool.clone(),
+            clock: self.clock.clone(),
+            policy,
+            messenger,
+            timeout: Duration::from_secs(5),
+        };
+        worker::drain_once(&sends)
+            .await
+            .expect("run the pending jobs")
     }
 
     pub fn port(&self) -> u16 {

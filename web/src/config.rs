@@ -11,6 +11,8 @@
 //! | `SESSION_TTL_HOURS` | `12` | how long a login lasts |
 //! | `TEMPLATES_DIR` | the source tree's `templates/` | where the tera templates are read from at start-up |
 //! | `DB_MAX_CONNECTIONS` | `20` | connection pool size |
+//! | `WHATSAPP_DAILY_CAP`, `WHATSAPP_GAP_MIN_SECS`, `WHATSAPP_GAP_MAX_SECS`, `WHATSAPP_QUIET_HOURS` | `1000`, `4`, `12`, `21:00-07:00` | the send limiter, read as the worker reads it, for the send budget on the admin WhatsApp page |
+//! | `WHATSAPP_SESSION_ID` | `default` | the WhatsApp session whose status the admin page and `GET /api/v1/whatsapp/status` show |
 //!
 //! `TEMPLATES_DIR` defaults to the `templates/` folder of the checkout the binary was built from
 //! (resolved at compile time), so `make run` and the tests need nothing; an installed binary
@@ -18,6 +20,8 @@
 
 use std::net::IpAddr;
 use std::path::PathBuf;
+
+use domain::whatsapp::LimiterConfig;
 
 /// Everything the web tier needs to know about its surroundings. Fields are public so tests can
 /// build one directly with [`Config::new`] and adjust it, without touching the environment.
@@ -32,6 +36,9 @@ pub struct Config {
     pub session_ttl_hours: u32,
     pub templates_dir: PathBuf,
     pub db_max_connections: u32,
+    /// The worker's send limiter settings (the budget shown on the admin page).
+    pub whatsapp_limiter: LimiterConfig,
+    pub whatsapp_session_id: String,
 }
 
 /// A configuration value that can't be used, with what to do about it.
@@ -45,6 +52,9 @@ pub enum ConfigError {
         value: String,
         expected: &'static str,
     },
+    /// A WhatsApp limiter setting that can't be used (the message names the variable).
+    #[error("{0}")]
+    Whatsapp(String),
 }
 
 /// The repository's `templates/` folder, fixed when the binary is compiled.
@@ -65,6 +75,8 @@ impl Config {
             session_ttl_hours: 12,
             templates_dir: default_templates_dir(),
             db_max_connections: 20,
+            whatsapp_limiter: LimiterConfig::default(),
+            whatsapp_session_id: "default".to_owned(),
         }
     }
 
@@ -135,6 +147,10 @@ impl Config {
                 "a whole number between 1 and 1000",
                 |s| s.parse::<u32>().ok().filter(|n| (1..=1000).contains(n)),
             )?;
+        }
+        config.whatsapp_limiter = LimiterConfig::from_vars(&get).map_err(ConfigError::Whatsapp)?;
+        if let Some(v) = get("WHATSAPP_SESSION_ID") {
+            config.whatsapp_session_id = v.trim().to_owned();
         }
         Ok(config)
     }
@@ -235,6 +251,29 @@ mod tests {
         assert_eq!(c.session_ttl_hours, 24);
         assert_eq!(c.templates_dir, PathBuf::from("/srv/dfresto/templates"));
         assert_eq!(c.db_max_connections, 50);
+    }
+
+    #[test]
+    fn the_whatsapp_limiter_is_read_as_the_worker_reads_it() {
+        let c = from(&[("DATABASE_URL", "postgres://x@h/db")]).unwrap();
+        assert_eq!(c.whatsapp_limiter, LimiterConfig::default());
+        assert_eq!(c.whatsapp_session_id, "default");
+        let c = from(&[
+            ("DATABASE_URL", "postgres://x@h/db"),
+            ("WHATSAPP_DAILY_CAP", "50"),
+            ("WHATSAPP_QUIET_HOURS", "off"),
+            ("WHATSAPP_SESSION_ID", "kantor"),
+        ])
+        .unwrap();
+        assert_eq!(c.whatsapp_limiter.daily_cap, 50);
+        assert_eq!(c.whatsapp_limiter.quiet_hours, None);
+        assert_eq!(c.whatsapp_session_id, "kantor");
+        let err = from(&[
+            ("DATABASE_URL", "postgres://x@h/db"),
+            ("WHATSAPP_DAILY_CAP", "banyak"),
+        ])
+        .unwrap_err();
+        assert!(err.to_string().contains("WHATSAPP_DAILY_CAP"), "{err}");
     }
 
     #[test]

@@ -228,21 +228,32 @@ pub fn nav_for(role: Role, path: &str) -> Vec<NavItem> {
         Role::Finance => &[
             ("/dashboard", "Beranda"),
             ("/approvals", "Persetujuan PO"),
+            ("/purchase-orders", "Semua PO"),
             ("/invoices", "Tagihan"),
             ("/aging", "Umur Piutang"),
+            ("/invoice-runs", "Run Invoice"),
+            ("/whatsapp", "WhatsApp"),
+            ("/jobs", "Antrean Job"),
         ],
         Role::Gudang => &[
             ("/dashboard", "Beranda"),
             ("/shipping", "Siap Kirim"),
             ("/shipped", "Sudah Dikirim"),
             ("/warehouse-stock", "Stok Gudang"),
+            ("/purchase-orders", "Semua PO"),
         ],
         Role::Pusat => &[
             ("/dashboard", "Ringkasan"),
+            ("/purchase-orders", "PO"),
+            ("/invoices", "Tagihan"),
+            ("/aging", "Umur Piutang"),
+            ("/warehouse-stock", "Stok Gudang"),
             ("/products", "Produk"),
             ("/stokis", "Stokis"),
             ("/mitra", "Mitra"),
             ("/users", "Pengguna"),
+            ("/whatsapp", "WhatsApp"),
+            ("/jobs", "Antrean Job"),
         ],
     };
     let under = |href: &str| path == href || path.starts_with(&format!("{href}/"));

@@ -19,6 +19,7 @@ use apalis_core::error::BoxDynError;
 use apalis_core::monitor::Monitor;
 use apalis_core::task::data::Data;
 use apalis_core::worker::builder::WorkerBuilder;
+use apalis_core::worker::event::Event;
 use apalis_core::worker::ext::parallelize::ParallelizeExt;
 use apalis_cron::{CronScheduler, Schedule, Tick};
 use apalis_postgres::{Config, PostgresStorage, Pubsub};
@@ -140,6 +141,16 @@ async fn sweep(
             Ok::<_, domain::DomainError>(ids)
         }
         .await;
+        let purged = async {
+            let mut conn = pool.acquire().await?;
+            domain::ops::purge_done_jobs(&mut conn, chrono::Duration::days(7), 5000).await
+        }
+        .await;
+        match purged {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(deleted = n, "deleted jobs finished more than 7 days ago"),
+            Err(e) => tracing::warn!(error = %e, "cleaning up finished jobs failed"),
+        }
         match swept {
             Ok(ids) if !ids.is_empty() => {
                 tracing::warn!(
@@ -203,7 +214,6 @@ pub async fn run(
 
     // A worker starting after today's run time (it was down at 09:00) catches up now.
     if let Some((h, m)) = cfg.invoice_run_at
-        && cfg.invoices.is_some()
         && clock.now() >= jakarta_at(clock.today(), h, m)
     {
         let mut tx = pool.begin().await?;
@@ -217,7 +227,12 @@ pub async fn run(
     let policy = restarts.clone();
     let mut monitor = Monitor::new()
         .shutdown_timeout(cfg.shutdown_grace)
-        .should_restart(move |ctx, error| policy.allow(ctx.name(), error));
+        .should_restart(move |ctx, error| policy.allow(ctx.name(), error))
+        .on_event(|ctx, event| {
+            if let Event::Error(error) = event {
+                tracing::warn!(consumer = ctx.name(), %error, "job failed; apalis retries it while attempts remain");
+            }
+        });
     let instance = cfg.instance.clone();
     if let Some(q) = cfg.notifications {
         let (pool, svc, cfg2, name) = (
@@ -399,5 +414,18 @@ mod tests {
         assert_eq!(nine.next_after(at(28, 23, 30)), at(29, 9, 0));
         // 00:30 WIB is still the previous day in UTC
         assert_eq!(nine.next_after(at(29, 0, 30)), at(29, 9, 0));
+    }
+
+    #[test]
+    fn a_consumer_failing_over_and_over_is_given_up() {
+        let restarts = Restarts::default();
+        let error = apalis_core::error::WorkerError::PanicError("test".into());
+        for _ in 0..Restarts::MAX {
+            assert!(restarts.allow("q", &error));
+        }
+        assert!(!restarts.allow("q", &error));
+        assert!(restarts.failed.load(Ordering::SeqCst));
+        assert_eq!(consumer_name("h:1:whatsapp", 0), "h:1:whatsapp");
+        assert_eq!(consumer_name("h:1:whatsapp", 2), "h:1:whatsapp:r2");
     }
 }

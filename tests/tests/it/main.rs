@@ -20,3 +20,6 @@ mod pages_stokis;
 mod web_auth;
 mod web_health;
 mod web_portals;
+mod ops_api;
+mod ops_pages;
+mod ops_support;

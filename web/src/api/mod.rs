@@ -7,6 +7,7 @@
 //! answered with the error body of `crate::error` (422 with `fields`) before anything is read or
 //! written. Writes run in one transaction with their history rows and jobs.
 
+pub mod admin;
 /// Login, logout and `me`: owned by the auth module's author.
 pub mod auth;
 pub mod body;
@@ -22,6 +23,7 @@ pub mod products;
 pub mod purchase_orders;
 pub mod query;
 pub mod record_id;
+pub mod whatsapp;
 
 use salvo::Router;
 
@@ -43,4 +45,6 @@ pub fn v1() -> Router {
         .push(orders::router())
         .push(purchase_orders::router())
         .push(invoices::router())
+        .push(admin::router())
+        .push(whatsapp::router())
 }

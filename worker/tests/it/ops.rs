@@ -102,6 +102,27 @@ async fn queue_counts_and_ages_and_a_failed_job_can_be_retried() {
         ops::retry_job(&mut conn, &w.finance, "nope").await,
         Err(DomainError::NotFound { .. })
     ));
+
+    // Finished jobs are kept a while for the counts, then deleted.
+    sqlx::query(
+        "UPDATE apalis.jobs SET status = 'Done', done_at = now() - interval '8 days'
+         WHERE job_type = 'notifications' AND convert_from(job, 'UTF8')::jsonb ->> 'order_id' = '2'",
+    )
+    .execute(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        ops::purge_done_jobs(&mut conn, Duration::days(7), 100)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        ops::purge_done_jobs(&mut conn, Duration::days(7), 100)
+            .await
+            .unwrap(),
+        0
+    );
 }
 
 #[tokio::test]

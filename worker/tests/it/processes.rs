@@ -159,6 +159,21 @@ async fn two_workers_share_200_jobs_and_run_none_twice() {
         assert!(seen.insert(task.clone()), "job {task} ran twice");
     }
     assert_eq!(seen.len(), 200);
+    // Acknowledgements are written just after the handlers return.
+    let acked = eventually(Duration::from_secs(10), || {
+        let pool = db.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT count(*) FROM apalis.jobs WHERE job_type = 'whatsapp' AND status = 'Done'",
+            )
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+                == 200
+        }
+    })
+    .await;
+    assert!(acked, "not all jobs acknowledged");
     let attempts: Vec<i32> =
         sqlx::query_scalar("SELECT attempts FROM apalis.jobs WHERE job_type = 'whatsapp'")
             .fetch_all(&db.pool)

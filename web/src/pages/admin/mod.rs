@@ -13,6 +13,7 @@ mod master_mitra;
 mod master_products;
 mod master_stokis;
 mod master_users;
+mod ops;
 mod purchase_orders;
 mod shipping;
 
@@ -94,6 +95,8 @@ pub fn router() -> Router {
         .push(Router::with_path("users/{id:num}/deactivate").post(master_users::deactivate))
         .push(Router::with_path("users/{id:num}/activate").post(master_users::activate))
         .push(Router::with_path("users/{id:num}/password").post(master_users::reset_password))
+        // PUSAT and FINANCE: job queues, WhatsApp log and budget, the daily invoice run
+        .push(ops::router())
 }
 
 /// The `{id}` of the path (the route only matches digits; a huge number is simply not found).

@@ -1,0 +1,427 @@
+//! The admin portal's operations pages over HTTP: the job queues, the WhatsApp log with the
+//! send budget, and the daily invoice run render real data for FINANCE and PUSAT and are
+//! refused to GUDANG (and unreachable for a mitra); the retry buttons put a failed job and a
+//! failed message back in their queues; only FINANCE starts the invoice run; and an order placed
+//! on the mitra portal reaches its stokis on WhatsApp once the jobs have run.
+
+use chrono::Duration;
+use domain::{Clock, Portal};
+use reqwest::StatusCode;
+use reqwest::header::LOCATION;
+use tests::TestApp;
+use tests::fixtures::World;
+
+use super::ops_support::{Log, failed_job, insert_log, job_state, log_state, pending_jobs};
+
+struct User {
+    client: reqwest::Client,
+    csrf: String,
+}
+
+async fn user(app: &TestApp, portal: Portal, username: &str) -> User {
+    let client = app.login(portal, username).await;
+    let csrf = app.csrf(username).await;
+    User { client, csrf }
+}
+
+async fn get(app: &TestApp, who: &User, path: &str) -> (StatusCode, String) {
+    let res = who
+        .client
+        .get(app.url(Portal::Admin, path))
+        .send()
+        .await
+        .unwrap();
+    let status = res.status();
+    (status, res.text().await.unwrap())
+}
+
+async fn post(app: &TestApp, who: &User, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    let mut form: Vec<(&str, &str)> = vec![("csrf_token", who.csrf.as_str())];
+    form.extend_from_slice(fields);
+    who.client
+        .post(app.url(Portal::Admin, path))
+        .form(&form)
+        .send()
+        .await
+        .unwrap()
+}
+
+fn location(res: &reqwest::Response) -> String {
+    res.headers()
+        .get(LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// Follows a redirect with `who` and returns the page.
+async fn follow(app: &TestApp, who: &User, res: reqwest::Response) -> String {
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (status, html) = get(app, who, &location(&res)).await;
+    assert_eq!(status, StatusCode::OK);
+    html
+}
+
+#[tokio::test]
+async fn operators_see_the_queues_the_whatsapp_log_and_the_runs() {
+    let app = TestApp::spawn().await;
+    let w = World::build(&app.db.pool).await;
+    let pool = &app.db.pool;
+    let job = failed_job(pool, "boom: stokis tidak ditemukan").await;
+    let now = app.clock.now();
+    let failed = insert_log(
+        pool,
+        Log {
+            phone: "6281234567001",
+            message: "Pesan yang gagal <b>terkirim</b>",
+            status: "FAILED",
+            kind: "ORDER",
+            stokis_id: Some(w.stokis_a),
+            created_at: now - Duration::minutes(5),
+        },
+    )
+    .await;
+    insert_log(
+        pool,
+        Log {
+            phone: "6285712345001",
+            message: "Pesan yang sudah terkirim",
+            status: "SENT",
+            kind: "INVOICE",
+            stokis_id: None,
+            created_at: now - Duration::minutes(3),
+        },
+    )
+    .await;
+    sqlx::query(
+        "INSERT INTO invoice_runs (run_date, status, overdue_marked, reminders, overdue_alerts, started_at, finished_at)
+         VALUES ('2026-11-27', 'DONE', 2, 3, 1, now(), now())",
+    )
+    .execute(pool)
+    .await
+    .unwrap();
+
+    for name in ["finance", "pusat"] {
+        let who = user(&app, Portal::Admin, name).await;
+
+        let (status, html) = get(&app, &who, "/jobs").await;
+        assert_eq!(status, StatusCode::OK, "{name}: {html}");
+        for queue in ["notifications", "whatsapp", "invoices", "reports"] {
+            assert!(
+                html.contains(&format!("data-queue=\"{queue}\"")),
+                "{name}: {queue}"
+            );
+        }
+        assert!(html.contains(&job), "{name}: the failed job is listed");
+        assert!(
+            html.contains("boom: stokis tidak ditemukan"),
+            "{name}: its error"
+        );
+        assert!(
+            html.contains(&format!("/jobs/{job}/retry")),
+            "{name}: a retry button"
+        );
+        assert!(html.contains("987654"), "{name}: its payload");
+        assert!(html.contains("href=\"/jobs\""), "{name}: in the menu");
+
+        let (status, html) = get(&app, &who, "/whatsapp").await;
+        assert_eq!(status, StatusCode::OK, "{name}: {html}");
+        assert!(html.contains("0 / 1000"), "{name}: today's budget: {html}");
+        assert!(
+            html.contains("+62 812-3456-7001"),
+            "{name}: phone shown for people"
+        );
+        assert!(
+            html.contains("Pesan yang gagal &lt;b&gt;terkirim&lt;")
+                && !html.contains("<b>terkirim"),
+            "{name}: message escaped"
+        );
+        assert!(
+            html.contains("nomor tidak terdaftar di WhatsApp"),
+            "{name}: the error"
+        );
+        assert!(
+            html.contains(&format!("/whatsapp/{failed}/retry")),
+            "{name}: retry"
+        );
+        assert_eq!(
+            html.matches("Kirim ulang</button>").count(),
+            1,
+            "{name}: only the FAILED row can be sent again"
+        );
+        // Newest first: the sent message (3 minutes ago) above the failed one (5 minutes ago).
+        let sent_at = html.find("Pesan yang sudah terkirim").unwrap();
+        let failed_at = html.find("Pesan yang gagal").unwrap();
+        assert!(sent_at < failed_at, "{name}: newest first");
+
+        let (status, html) = get(&app, &who, "/invoice-runs").await;
+        assert_eq!(status, StatusCode::OK, "{name}: {html}");
+        assert!(html.contains("27 Nov 2026"), "{name}: the run is listed");
+        assert_eq!(
+            html.contains("Jalankan run invoice"),
+            name == "finance",
+            "{name}: only finance gets the button"
+        );
+    }
+
+    // Filters: status, type, phone and date.
+    let finance = user(&app, Portal::Admin, "finance").await;
+    let (_, html) = get(&app, &finance, "/whatsapp?status=SENT").await;
+    assert!(html.contains("Pesan yang sudah terkirim") && !html.contains("Pesan yang gagal"));
+    let (_, html) = get(&app, &finance, "/whatsapp?type=ORDER").await;
+    assert!(!html.contains("Pesan yang sudah terkirim") && html.contains("Pesan yang gagal"));
+    let (_, html) = get(&app, &finance, "/whatsapp?phone=0857-1234-5001").await;
+    assert!(html.contains("Pesan yang sudah terkirim") && !html.contains("Pesan yang gagal"));
+    let (_, html) = get(&app, &finance, "/whatsapp?date_to=2026-11-27").await;
+    assert!(
+        !html.contains("Pesan yang gagal")
+            && !html.contains("Pesan yang sudah")
+            && html.contains("Tidak ada yang cocok")
+    );
+    let (_, html) = get(
+        &app,
+        &finance,
+        "/whatsapp?date_from=2026-11-28&date_to=2026-11-28",
+    )
+    .await;
+    assert!(html.contains("Pesan yang sudah terkirim") && html.contains("Pesan yang gagal"));
+    let (_, html) = get(&app, &finance, "/jobs?queue=whatsapp").await;
+    assert!(!html.contains(&format!("/jobs/{job}/retry")));
+}
+
+#[tokio::test]
+async fn gudang_and_mitra_are_refused() {
+    let app = TestApp::spawn().await;
+    let w = World::build(&app.db.pool).await;
+    let pool = &app.db.pool;
+    let job = failed_job(pool, "boom").await;
+    let log = insert_log(
+        pool,
+        Log {
+            phone: "6281234567001",
+            message: "Gagal",
+            status: "FAILED",
+            kind: "ORDER",
+            stokis_id: Some(w.stokis_a),
+            created_at: app.clock.now(),
+        },
+    )
+    .await;
+    let gudang = user(&app, Portal::Admin, "gudang").await;
+    for path in ["/jobs", "/whatsapp", "/invoice-runs"] {
+        let (status, _) = get(&app, &gudang, path).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "gudang GET {path}");
+    }
+    let (_, dashboard) = get(&app, &gudang, "/dashboard").await;
+    assert!(!dashboard.contains("href=\"/jobs\"") && !dashboard.contains("href=\"/whatsapp\""));
+    for path in [
+        format!("/jobs/{job}/retry"),
+        format!("/whatsapp/{log}/retry"),
+        "/invoice-runs".to_owned(),
+    ] {
+        let res = post(&app, &gudang, &path, &[]).await;
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "gudang POST {path}");
+    }
+    assert_eq!(job_state(pool, &job).await.0, "Failed");
+    assert_eq!(log_state(pool, log).await.0, "FAILED");
+    assert!(pending_jobs(pool, jobs::queue::INVOICES).await.is_empty());
+
+    // A mitra has no such pages on its portal, and its session does not open the admin portal.
+    let mitra = user(&app, Portal::Mitra, "mitra0001").await;
+    for path in ["/jobs", "/whatsapp", "/invoice-runs"] {
+        let res = mitra
+            .client
+            .get(app.url(Portal::Mitra, path))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "mitra portal {path}");
+        let res = mitra
+            .client
+            .get(app.url(Portal::Admin, path))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::FOUND, "mitra on admin {path}");
+        assert!(location(&res).starts_with("/login"), "{}", location(&res));
+    }
+}
+
+#[tokio::test]
+async fn the_retry_buttons_put_failed_work_back_in_the_queue() {
+    let app = TestApp::spawn().await;
+    let w = World::build(&app.db.pool).await;
+    let pool = &app.db.pool;
+    let pusat = user(&app, Portal::Admin, "pusat").await;
+
+    let job = failed_job(pool, "boom").await;
+    let res = post(
+        &app,
+        &pusat,
+        &format!("/jobs/{job}/retry"),
+        &[("back", "/jobs?queue=notifications")],
+    )
+    .await;
+    assert_eq!(location(&res), "/jobs?queue=notifications");
+    let html = follow(&app, &pusat, res).await;
+    assert!(html.contains("masuk antrean lagi"), "flash: {html}");
+    assert_eq!(job_state(pool, &job).await, ("Pending".to_owned(), 0));
+    // Not failed any more: a second press is refused with a message, nothing changes.
+    let res = post(&app, &pusat, &format!("/jobs/{job}/retry"), &[]).await;
+    let html = follow(&app, &pusat, res).await;
+    assert!(html.contains("alert-error"), "{html}");
+    assert_eq!(job_state(pool, &job).await, ("Pending".to_owned(), 0));
+    let res = post(&app, &pusat, "/jobs/01NOSUCHJOB/retry", &[]).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+
+    // A failed message: re-sent to the stokis's current number.
+    sqlx::query("UPDATE stokis SET phone = '6281299990000' WHERE id = $1")
+        .bind(w.stokis_a)
+        .execute(pool)
+        .await
+        .unwrap();
+    let log = insert_log(
+        pool,
+        Log {
+            phone: "6281234567001",
+            message: "🛒 Order baru",
+            status: "FAILED",
+            kind: "ORDER",
+            stokis_id: Some(w.stokis_a),
+            created_at: app.clock.now(),
+        },
+    )
+    .await;
+    let res = post(
+        &app,
+        &pusat,
+        &format!("/whatsapp/{log}/retry"),
+        &[("back", "/whatsapp?status=FAILED")],
+    )
+    .await;
+    assert_eq!(location(&res), "/whatsapp?status=FAILED");
+    let html = follow(&app, &pusat, res).await;
+    assert!(
+        html.contains(&format!("Pesan #{log} ke +62 812-9999-0000")),
+        "flash: {html}"
+    );
+    assert_eq!(log_state(pool, log).await, ("PENDING".to_owned(), 0, None));
+    assert_eq!(
+        pending_jobs(pool, jobs::queue::WHATSAPP).await,
+        vec![serde_json::json!({ "log_id": log })]
+    );
+
+    app.run_pending_jobs().await;
+    assert_eq!(log_state(pool, log).await.0, "SENT");
+    let delivered = app.messenger.delivered();
+    assert_eq!(delivered.len(), 1);
+    assert_eq!(delivered[0].to.as_str(), "6281299990000");
+    // Sent: no button, and pressing it anyway is refused with a message.
+    let res = post(&app, &pusat, &format!("/whatsapp/{log}/retry"), &[]).await;
+    let html = follow(&app, &pusat, res).await;
+    assert!(html.contains("sudah terkirim"), "{html}");
+    let res = post(&app, &pusat, "/whatsapp/999999/retry", &[]).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn only_finance_starts_the_invoice_run() {
+    let app = TestApp::spawn().await;
+    World::build(&app.db.pool).await;
+    let pool = &app.db.pool;
+    let pusat = user(&app, Portal::Admin, "pusat").await;
+    let res = post(&app, &pusat, "/invoice-runs", &[("date", "")]).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert!(pending_jobs(pool, jobs::queue::INVOICES).await.is_empty());
+
+    let finance = user(&app, Portal::Admin, "finance").await;
+    // A future date and an unreadable one are refused, nothing queued.
+    for date in ["2026-11-29", "kemarin"] {
+        let res = post(&app, &finance, "/invoice-runs", &[("date", date)]).await;
+        assert_eq!(location(&res), "/invoice-runs");
+        let html = follow(&app, &finance, res).await;
+        assert!(html.contains("alert-error"), "{date}: {html}");
+    }
+    assert!(pending_jobs(pool, jobs::queue::INVOICES).await.is_empty());
+
+    let res = post(&app, &finance, "/invoice-runs", &[("date", "")]).await;
+    let html = follow(&app, &finance, res).await;
+    assert!(
+        html.contains("Run invoice tanggal 28 Nov 2026 masuk antrean"),
+        "{html}"
+    );
+    assert!(html.contains("1 run ada di antrean"), "{html}");
+    let finance_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = 'finance'")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        pending_jobs(pool, jobs::queue::INVOICES).await,
+        vec![serde_json::json!({ "date": "2026-11-28", "triggered_by": finance_id })]
+    );
+    let res = post(&app, &finance, "/invoice-runs", &[("date", "2026-11-25")]).await;
+    let html = follow(&app, &finance, res).await;
+    assert!(html.contains("25 Nov 2026"), "{html}");
+    assert_eq!(pending_jobs(pool, jobs::queue::INVOICES).await.len(), 2);
+}
+
+#[tokio::test]
+async fn an_order_placed_on_the_mitra_portal_reaches_its_stokis() {
+    let app = TestApp::spawn().await;
+    let w = World::build(&app.db.pool).await;
+    let mitra = user(&app, Portal::Mitra, "mitra0001").await;
+    let ayam = format!("qty_{}", w.ayam.0);
+    let res = mitra
+        .client
+        .post(app.url(Portal::Mitra, "/orders"))
+        .form(&[
+            ("csrf_token", mitra.csrf.as_str()),
+            (ayam.as_str(), "3"),
+            ("idempotency_key", "ops-order-1"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let number: String = sqlx::query_scalar("SELECT number FROM orders")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+
+    let finance = user(&app, Portal::Admin, "finance").await;
+    let (_, before) = get(&app, &finance, "/whatsapp").await;
+    assert!(!before.contains(&number), "no message before the jobs run");
+
+    // The notification job writes the message, its send job sends it.
+    assert_eq!(app.run_pending_jobs().await, 2);
+    let delivered = app.messenger.delivered();
+    assert_eq!(delivered.len(), 1, "{delivered:?}");
+    assert_eq!(delivered[0].to.as_str(), "6281234567001");
+    assert!(delivered[0].text.contains(&number));
+
+    let (status, html) = get(&app, &finance, "/whatsapp?type=ORDER").await;
+    assert_eq!(status, StatusCode::OK);
+    let row_start = html.find("data-log=").expect("a log row");
+    let row = &html[row_start..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert!(row.contains("data-status=\"SENT\""), "{row}");
+    assert!(row.contains("Terkirim"), "{row}");
+    assert!(row.contains(&format!("Order baru {number}")), "{row}");
+    assert!(
+        row.contains("D&#x27;Fresto Dago") || row.contains("D'Fresto Dago"),
+        "{row}"
+    );
+    assert!(
+        row.contains("+62 812-3456-7001"),
+        "the stokis's number: {row}"
+    );
+    assert!(row.contains("stokis"), "{row}");
+    assert!(
+        html.contains("1 / 1000"),
+        "counted in today's budget: {html}"
+    );
+
+    // Nothing left to run.
+    assert_eq!(app.run_pending_jobs().await, 0);
+    assert_eq!(app.messenger.delivered().len(), 1);
+}
