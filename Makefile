@@ -8,7 +8,7 @@ SHELL := /bin/bash
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-run: ## start the demo: private PostgreSQL, migrate, seed once, web tier; Ctrl-C stops all
+run: ## start the demo: private PostgreSQL, migrate, seed once, web tier and worker; Ctrl-C stops all
 	@scripts/run.sh
 
 test: ## install test needs, fmt check, clippy, all tests on a throwaway PostgreSQL (ARGS=filter)

@@ -19,10 +19,12 @@ SEED=${SEED:-auto}
 DEV_DATA_DIR=$(realpath -m "${DEV_DATA_DIR:-$REPO/.data}")
 export PORT BIND_ADDR BASE_DOMAIN RUST_LOG
 
-# The processes `make run` starts: "name|cargo package|command and arguments". Running the worker
-# side by side is one more line: "worker|worker|dfresto-worker".
+# The processes `make run` starts: "name|cargo package|command and arguments". The worker runs the
+# jobs the web tier enqueues (notifications, WhatsApp sends, the 09:00 invoice run); without
+# WhatsApp configured it uses the console transport, so demo messages show here as [worker] lines.
 PROCS=(
   "web|web|dfresto-web serve"
+  "worker|worker|dfresto-worker"
 )
 
 case $PROFILE in
@@ -228,6 +230,7 @@ cat <<EOF
     admin          pusat, finance, gudang
     stokis         stokis001 … stokis200
     mitra          mitra0001 … mitra3000   (mitra0001 is served by stokis001)
+  WhatsApp messages are not sent: the worker prints them here ([worker] lines).
   Database: $(redact_url "$DATABASE_URL")
   Press Ctrl-C to stop everything.
 

@@ -9,6 +9,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
+use std::sync::OnceLock;
 
 /// Queue names; each is consumed by its own worker pool with its own concurrency.
 pub mod queue {
@@ -97,9 +98,34 @@ pub enum EnqueueError {
     Insert(String),
 }
 
+/// BENCH ONLY: set to `1`, [`enqueue`] and [`enqueue_at`] insert nothing, so `make bench` can
+/// measure what the job row costs a business transaction. Never set it anywhere else: without
+/// job rows nobody is notified and no daily run happens. Read once per process.
+pub const BENCH_SKIP_ENQUEUE_VAR: &str = "DFRESTO_BENCH_SKIP_ENQUEUE";
+
+fn skip_enqueue_from(value: Option<&str>) -> bool {
+    value.is_some_and(|v| v.trim() == "1")
+}
+
+/// True when [`BENCH_SKIP_ENQUEUE_VAR`] is `1` in this process's environment.
+pub fn bench_skip_enqueue() -> bool {
+    static SKIP: OnceLock<bool> = OnceLock::new();
+    *SKIP.get_or_init(|| skip_enqueue_from(std::env::var(BENCH_SKIP_ENQUEUE_VAR).ok().as_deref()))
+}
+
+/// Processes call this at start-up: a bench-only switch left on must be loud in the logs.
+pub fn warn_if_bench_switches() {
+    if bench_skip_enqueue() {
+        tracing::warn!(
+            "WARNING: {BENCH_SKIP_ENQUEUE_VAR}=1 — jobs are NOT enqueued (no notifications, no \
+             invoice runs). This is a benchmark-only setting: unset it outside `make bench`."
+        );
+    }
+}
+
 /// Enqueues jobs on the caller's connection: inside the caller's transaction when it has one.
 pub async fn enqueue<J: Job>(conn: &mut PgConnection, jobs: &[J]) -> Result<(), EnqueueError> {
-    if jobs.is_empty() {
+    if jobs.is_empty() || bench_skip_enqueue() {
         return Ok(());
     }
     let mut tasks = Vec::with_capacity(jobs.len());
@@ -124,7 +150,7 @@ pub async fn enqueue_at<J: Job>(
     jobs: &[J],
     run_at: DateTime<Utc>,
 ) -> Result<(), EnqueueError> {
-    if jobs.is_empty() {
+    if jobs.is_empty() || bench_skip_enqueue() {
         return Ok(());
     }
     // apalis stores whole seconds; round up so the job never runs before `run_at`.
@@ -165,5 +191,14 @@ mod tests {
         );
         let back: Notification = serde_json::from_value(json).unwrap();
         assert_eq!(back, Notification::OrderCreated { order_id: 7 });
+    }
+
+    #[test]
+    fn only_an_explicit_1_skips_enqueueing() {
+        assert!(skip_enqueue_from(Some("1")));
+        assert!(skip_enqueue_from(Some(" 1\n")));
+        for v in [None, Some(""), Some("0"), Some("true"), Some("yes")] {
+            assert!(!skip_enqueue_from(v), "{v:?}");
+        }
     }
 }

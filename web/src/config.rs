@@ -148,7 +148,7 @@ impl Config {
                 |s| s.parse::<u32>().ok().filter(|n| (1..=1000).contains(n)),
             )?;
         }
-        config.whatsapp_limiter = LimiterConfig::from_vars(&get).map_err(ConfigError::Whatsapp)?;
+        config.whatsapp_limiter = LimiterConfig::from_vars(get).map_err(ConfigError::Whatsapp)?;
         if let Some(v) = get("WHATSAPP_SESSION_ID") {
             config.whatsapp_session_id = v.trim().to_owned();
         }

@@ -91,6 +91,7 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
     let pool = server::connect(&config.database_url, config.db_max_connections).await?;
     match command {
         Command::Serve => {
+            jobs::warn_if_bench_switches();
             match migrate::is_current(&pool).await {
                 Ok(true) => {}
                 Ok(false) | Err(_) => tracing::warn!(
