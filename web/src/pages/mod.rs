@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod landing;
+pub mod line_form;
 pub mod login;
 pub mod mitra;
 pub mod stokis;

@@ -1,7 +1,7 @@
 //! Helpers the logged-in portal pages share: reading list filters and `?page=` from the query
 //! string, building pager links that keep the filters, reading the quantity-per-product forms
-//! (new order, new PO) and putting the domain's per-line errors back on their fields, and the
-//! post/redirect/get ending of every action.
+//! (new order, new PO; the rest of those forms is `line_form`) and putting the domain's
+//! per-line errors back on their fields, and the post/redirect/get ending of every action.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

@@ -5,11 +5,13 @@
 use domain::master::Paging;
 use domain::master::mitra::{self, MitraFilter, MitraInput};
 use domain::{FieldErrors, Role};
-use salvo::http::StatusCode;
 use salvo::{Depot, Request, Response, handler};
 use tera::Context;
 
-use super::{PER_PAGE, done, field_errors, form_checked, form_text, path_id, query_bool, query_id};
+use super::{
+    PER_PAGE, done, finish_save, form_checked, form_context, form_text, path_id, query_bool,
+    query_id,
+};
 use crate::auth;
 use crate::error::WebError;
 use crate::pages::ui::{self, Filters, Pager};
@@ -83,18 +85,12 @@ async fn render_form(
     form: &MitraInput,
     errors: &FieldErrors,
 ) -> Result<(), WebError> {
-    if !errors.is_empty() {
-        res.status_code(StatusCode::UNPROCESSABLE_ENTITY);
-    }
     let state = server::state(depot)?.clone();
     let mut conn = state.pool.acquire().await?;
     let stokis_options = domain::master::stokis::options(&mut conn).await?;
     drop(conn);
-    let mut ctx = Context::new();
+    let mut ctx = form_context(res, id, form, errors);
     ctx.insert("stokis_options", &stokis_options);
-    ctx.insert("id", &id);
-    ctx.insert("form", form);
-    ctx.insert("errors", errors);
     render::page(req, depot, res, "admin/mitra_form.html", ctx)
 }
 
@@ -145,25 +141,16 @@ pub async fn create(
     let state = server::state(depot)?.clone();
     let form = read_form(req).await;
     let mut tx = state.pool.begin().await?;
-    match mitra::create(&mut tx, &actor, &*state.clock, &form).await {
-        Ok(_) => {
-            tx.commit().await?;
-            done(
-                res,
-                format!("Mitra {} ditambahkan.", form.name.trim()),
-                "/mitra",
-            );
-            Ok(())
-        }
-        Err(e) => {
-            tx.rollback().await?;
-            let err = WebError::from(e);
-            let Some(errors) = field_errors(&err) else {
-                return Err(err);
-            };
-            render_form(req, depot, res, None, &form, errors).await
-        }
+    let result = mitra::create(&mut tx, &actor, &*state.clock, &form).await;
+    match finish_save(tx, result).await? {
+        Ok(_) => done(
+            res,
+            format!("Mitra {} ditambahkan.", form.name.trim()),
+            "/mitra",
+        ),
+        Err(errors) => render_form(req, depot, res, None, &form, &errors).await?,
     }
+    Ok(())
 }
 
 #[handler]
@@ -177,23 +164,14 @@ pub async fn update(
     let id = path_id(req)?;
     let form = read_form(req).await;
     let mut tx = state.pool.begin().await?;
-    match mitra::update(&mut tx, &actor, &*state.clock, id, &form).await {
-        Ok(()) => {
-            tx.commit().await?;
-            done(
-                res,
-                format!("Mitra {} disimpan.", form.name.trim()),
-                "/mitra",
-            );
-            Ok(())
-        }
-        Err(e) => {
-            tx.rollback().await?;
-            let err = WebError::from(e);
-            let Some(errors) = field_errors(&err) else {
-                return Err(err);
-            };
-            render_form(req, depot, res, Some(id), &form, errors).await
-        }
+    let result = mitra::update(&mut tx, &actor, &*state.clock, id, &form).await;
+    match finish_save(tx, result).await? {
+        Ok(_) => done(
+            res,
+            format!("Mitra {} disimpan.", form.name.trim()),
+            "/mitra",
+        ),
+        Err(errors) => render_form(req, depot, res, Some(id), &form, &errors).await?,
     }
+    Ok(())
 }

@@ -5,11 +5,12 @@
 use domain::master::Paging;
 use domain::master::stokis::{self, StokisFilter, StokisInput};
 use domain::{FieldErrors, Role};
-use salvo::http::StatusCode;
 use salvo::{Depot, Request, Response, handler};
 use tera::Context;
 
-use super::{PER_PAGE, done, field_errors, form_checked, form_text, path_id, query_bool};
+use super::{
+    PER_PAGE, done, finish_save, form_checked, form_context, form_text, path_id, query_bool,
+};
 use crate::auth;
 use crate::error::WebError;
 use crate::pages::ui::{self, Filters, Pager};
@@ -77,13 +78,7 @@ fn render_form(
     form: &StokisInput,
     errors: &FieldErrors,
 ) -> Result<(), WebError> {
-    if !errors.is_empty() {
-        res.status_code(StatusCode::UNPROCESSABLE_ENTITY);
-    }
-    let mut ctx = Context::new();
-    ctx.insert("id", &id);
-    ctx.insert("form", form);
-    ctx.insert("errors", errors);
+    let ctx = form_context(res, id, form, errors);
     render::page(req, depot, res, "admin/stokis_form.html", ctx)
 }
 
@@ -135,25 +130,16 @@ pub async fn create(
     let state = server::state(depot)?.clone();
     let form = read_form(req).await;
     let mut tx = state.pool.begin().await?;
-    match stokis::create(&mut tx, &actor, &*state.clock, &form).await {
-        Ok(_) => {
-            tx.commit().await?;
-            done(
-                res,
-                format!("Stokis {} ditambahkan.", form.name.trim()),
-                "/stokis",
-            );
-            Ok(())
-        }
-        Err(e) => {
-            tx.rollback().await?;
-            let err = WebError::from(e);
-            let Some(errors) = field_errors(&err) else {
-                return Err(err);
-            };
-            render_form(req, depot, res, None, &form, errors)
-        }
+    let result = stokis::create(&mut tx, &actor, &*state.clock, &form).await;
+    match finish_save(tx, result).await? {
+        Ok(_) => done(
+            res,
+            format!("Stokis {} ditambahkan.", form.name.trim()),
+            "/stokis",
+        ),
+        Err(errors) => render_form(req, depot, res, None, &form, &errors)?,
     }
+    Ok(())
 }
 
 #[handler]
@@ -167,23 +153,14 @@ pub async fn update(
     let id = path_id(req)?;
     let form = read_form(req).await;
     let mut tx = state.pool.begin().await?;
-    match stokis::update(&mut tx, &actor, &*state.clock, id, &form).await {
-        Ok(()) => {
-            tx.commit().await?;
-            done(
-                res,
-                format!("Stokis {} disimpan.", form.name.trim()),
-                "/stokis",
-            );
-            Ok(())
-        }
-        Err(e) => {
-            tx.rollback().await?;
-            let err = WebError::from(e);
-            let Some(errors) = field_errors(&err) else {
-                return Err(err);
-            };
-            render_form(req, depot, res, Some(id), &form, errors)
-        }
+    let result = stokis::update(&mut tx, &actor, &*state.clock, id, &form).await;
+    match finish_save(tx, result).await? {
+        Ok(_) => done(
+            res,
+            format!("Stokis {} disimpan.", form.name.trim()),
+            "/stokis",
+        ),
+        Err(errors) => render_form(req, depot, res, Some(id), &form, &errors)?,
     }
+    Ok(())
 }

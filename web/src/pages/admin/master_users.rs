@@ -10,7 +10,7 @@ use salvo::{Depot, Request, Response, handler};
 use serde::Serialize;
 use tera::Context;
 
-use super::{PER_PAGE, done, field_errors, form_text, path_id, query_bool, refused};
+use super::{PER_PAGE, done, finish_save, form_context, form_text, path_id, query_bool, refused};
 use crate::auth;
 use crate::error::WebError;
 use crate::pages::ui::{self, Filters, Pager};
@@ -91,12 +91,7 @@ fn render_new(
     form: &NewUserInput,
     errors: &FieldErrors,
 ) -> Result<(), WebError> {
-    if !errors.is_empty() {
-        res.status_code(StatusCode::UNPROCESSABLE_ENTITY);
-    }
-    let mut ctx = Context::new();
-    ctx.insert("form", form);
-    ctx.insert("errors", errors);
+    let mut ctx = form_context(res, None, form, errors);
     ctx.insert("roles", &role_options());
     render::page(req, depot, res, "admin/user_new.html", ctx)
 }
@@ -134,25 +129,16 @@ pub async fn create(
         password: form_text(req, "password").await,
     };
     let mut tx = state.pool.begin().await?;
-    match users::create(&mut tx, &actor, &*state.clock, &form).await {
-        Ok(id) => {
-            tx.commit().await?;
-            done(
-                res,
-                format!("Pengguna {} dibuat.", form.username.trim().to_lowercase()),
-                &format!("/users/{id}"),
-            );
-            Ok(())
-        }
-        Err(e) => {
-            tx.rollback().await?;
-            let err = WebError::from(e);
-            let Some(errors) = field_errors(&err) else {
-                return Err(err);
-            };
-            render_new(req, depot, res, &form, errors)
-        }
+    let result = users::create(&mut tx, &actor, &*state.clock, &form).await;
+    match finish_save(tx, result).await? {
+        Ok(id) => done(
+            res,
+            format!("Pengguna {} dibuat.", form.username.trim().to_lowercase()),
+            &format!("/users/{id}"),
+        ),
+        Err(errors) => render_new(req, depot, res, &form, &errors)?,
     }
+    Ok(())
 }
 
 async fn render_show(
@@ -248,23 +234,14 @@ pub async fn reset_password(
     let id = path_id(req)?;
     let password = form_text(req, "password").await;
     let mut tx = state.pool.begin().await?;
-    match users::reset_password(&mut tx, &actor, &*state.clock, id, &password).await {
-        Ok(()) => {
-            tx.commit().await?;
-            done(
-                res,
-                "Kata sandi diganti; pengguna harus masuk lagi dengan kata sandi baru.",
-                &format!("/users/{id}"),
-            );
-            Ok(())
-        }
-        Err(e) => {
-            tx.rollback().await?;
-            let err = WebError::from(e);
-            let Some(errors) = field_errors(&err) else {
-                return Err(err);
-            };
-            render_show(req, depot, res, id, errors).await
-        }
+    let result = users::reset_password(&mut tx, &actor, &*state.clock, id, &password).await;
+    match finish_save(tx, result).await? {
+        Ok(()) => done(
+            res,
+            "Kata sandi diganti; pengguna harus masuk lagi dengan kata sandi baru.",
+            &format!("/users/{id}"),
+        ),
+        Err(errors) => render_show(req, depot, res, id, &errors).await?,
     }
+    Ok(())
 }

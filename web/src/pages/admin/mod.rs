@@ -17,9 +17,13 @@ mod ops;
 mod purchase_orders;
 mod shipping;
 
-use domain::{FieldErrors, Role};
+use domain::{DomainError, FieldErrors, Role};
+use salvo::http::StatusCode;
 use salvo::writing::Redirect;
 use salvo::{Request, Response, Router};
+use serde::Serialize;
+use sqlx::{Postgres, Transaction};
+use tera::Context;
 
 use super::ui;
 use crate::auth;
@@ -146,6 +150,47 @@ pub(crate) async fn back_to(req: &mut Request, fallback: &str) -> String {
     auth::safe_next(back.trim())
         .map(str::to_owned)
         .unwrap_or_else(|| fallback.to_owned())
+}
+
+/// The end of a form's save: commits and hands back what the domain returned, or rolls back and
+/// hands back the field messages to show the form again with; any other error is the error
+/// page's.
+pub(crate) async fn finish_save<T>(
+    tx: Transaction<'static, Postgres>,
+    result: Result<T, DomainError>,
+) -> Result<Result<T, FieldErrors>, WebError> {
+    match result {
+        Ok(value) => {
+            tx.commit().await?;
+            Ok(Ok(value))
+        }
+        Err(e) => {
+            tx.rollback().await?;
+            let err = WebError::from(e);
+            match field_errors(&err) {
+                Some(errors) => Ok(Err(errors.clone())),
+                None => Err(err),
+            }
+        }
+    }
+}
+
+/// The context of a master-data form (`id` is `None` on the new form). A form that comes back
+/// with messages answers 422, so a refused save is told apart from a fresh form.
+pub(crate) fn form_context(
+    res: &mut Response,
+    id: Option<i64>,
+    form: &impl Serialize,
+    errors: &FieldErrors,
+) -> Context {
+    if !errors.is_empty() {
+        res.status_code(StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let mut ctx = Context::new();
+    ctx.insert("id", &id);
+    ctx.insert("form", form);
+    ctx.insert("errors", errors);
+    ctx
 }
 
 /// The per-field messages of a validation error, or `None` for any other error.

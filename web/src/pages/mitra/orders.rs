@@ -1,18 +1,17 @@
 //! A mitra's orders: the new-order form and placing it, the list, one order with its history,
 //! and the two things a mitra does to an order (cancel while pending, confirm delivery).
 
-use std::collections::BTreeMap;
-
 use domain::history::{self, Entity};
 use domain::order::{self, NewOrder, OrderAction, OrderFilter, OrderStatus};
-use domain::{DomainError, FieldErrors, Role, catalogue, related};
+use domain::{Role, catalogue, related};
 use salvo::http::StatusCode;
 use salvo::{Depot, Request, Response, handler};
 use tera::Context;
 
 use crate::auth::CurrentUser;
 use crate::error::WebError;
-use crate::pages::ui::{self, Filters, LineForm, PER_PAGE, Pager};
+use crate::pages::line_form::{self, Entered};
+use crate::pages::ui::{self, Filters, PER_PAGE, Pager};
 use crate::server::AppState;
 
 #[handler]
@@ -47,17 +46,6 @@ pub async fn list(
     ui::render(req, depot, res, StatusCode::OK, "mitra/orders.html", ctx)
 }
 
-/// What the new-order form shows besides the catalogue: what was entered and what is wrong.
-#[derive(Default)]
-struct Entered {
-    values: BTreeMap<String, String>,
-    note: String,
-    key: String,
-    errors: FieldErrors,
-    /// A refusal that belongs to no field (out of stock, account inactive).
-    message: Option<String>,
-}
-
 async fn render_form(
     req: &mut Request,
     depot: &mut Depot,
@@ -71,24 +59,7 @@ async fn render_form(
     let items = catalogue::for_form(&mut conn, &user.actor).await?;
     let supplier = catalogue::supplier_name(&mut conn, &user.actor).await?;
     drop(conn);
-    let errors = ui::field_messages(entered.errors);
-    let lines = ui::lines_view(items, &entered.values, &errors, &["note"]);
-    let mut ctx = Context::new();
-    ctx.insert("lines", &lines);
-    ctx.insert("stock_label", "Stok stokis");
-    ctx.insert("submit_label", "Kirim pesanan");
-    ctx.insert("note", &entered.note);
-    ctx.insert("note_max", &domain::input::MAX_NOTE_CHARS);
-    ctx.insert(
-        "form_key",
-        &if entered.key.is_empty() {
-            ui::new_form_key()
-        } else {
-            entered.key
-        },
-    );
-    ctx.insert("errors", &errors);
-    ctx.insert("message", &entered.message);
+    let mut ctx = line_form::context(items, entered, "Stok stokis", "Kirim pesanan");
     ctx.insert("supplier", &supplier);
     ui::render(req, depot, res, status, "mitra/order_new.html", ctx)
 }
@@ -101,12 +72,7 @@ pub async fn new_form(
     res: &mut Response,
 ) -> Result<(), WebError> {
     let (user, state) = ui::who(depot, Role::Mitra)?;
-    let mut entered = Entered::default();
-    if let Some(id) = ui::text(req, "product").and_then(|p| p.parse::<i64>().ok()) {
-        entered
-            .values
-            .insert(format!("{}{id}", ui::QTY_PREFIX), "1".to_owned());
-    }
+    let entered = Entered::starting(req);
     render_form(req, depot, res, &user, &state, StatusCode::OK, entered).await
 }
 
@@ -119,24 +85,7 @@ pub async fn create(
     res: &mut Response,
 ) -> Result<(), WebError> {
     let (user, state) = ui::who(depot, Role::Mitra)?;
-    let form = req
-        .form_data()
-        .await
-        .map_err(|_| WebError::BadRequest("Formulir tidak dapat dibaca".to_owned()))?;
-    let lines = LineForm::read(form.fields.iter());
-    let note = form.fields.get("note").cloned().unwrap_or_default();
-    let key = form
-        .fields
-        .get("idempotency_key")
-        .map(|k| k.trim().chars().take(200).collect::<String>())
-        .unwrap_or_default();
-    let mut entered = Entered {
-        values: lines.values.clone(),
-        note: note.clone(),
-        key: key.clone(),
-        errors: lines.errors.clone(),
-        message: None,
-    };
+    let (lines, entered) = line_form::read(req).await?;
     if !entered.errors.is_empty() {
         return render_form(
             req,
@@ -151,8 +100,8 @@ pub async fn create(
     }
     let input = NewOrder {
         items: lines.lines.clone(),
-        note,
-        idempotency_key: (!key.is_empty()).then_some(key),
+        note: entered.note.clone(),
+        idempotency_key: entered.idempotency_key(),
     };
     let mut tx = state.pool.begin().await?;
     match order::place(&mut tx, &user.actor, &*state.clock, input).await {
@@ -170,26 +119,9 @@ pub async fn create(
             ui::done(res, &message, &format!("/orders/{}", placed.order.id));
             Ok(())
         }
-        Err(DomainError::Validation(errors)) => {
-            drop(tx);
-            entered.errors = lines.place_errors(errors);
-            render_form(
-                req,
-                depot,
-                res,
-                &user,
-                &state,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                entered,
-            )
-            .await
-        }
         Err(e) => {
             drop(tx);
-            let Some((status, message)) = ui::refusal(&e) else {
-                return Err(e.into());
-            };
-            entered.message = Some(message);
+            let (status, entered) = line_form::refused(&lines, entered, e)?;
             render_form(req, depot, res, &user, &state, status, entered).await
         }
     }

@@ -2,18 +2,17 @@
 //! stokis's stock and reorder level) and submitting it, the list, one PO with its history and
 //! invoice, and the stokis's actions on it (cancel while submitted, receive when shipped).
 
-use std::collections::BTreeMap;
-
 use domain::history::{self, Entity};
 use domain::purchase_order::{self, NewPurchaseOrder, PoAction, PoFilter, PoStatus};
-use domain::{DomainError, FieldErrors, Role, catalogue, related};
+use domain::{Role, catalogue, related};
 use salvo::http::StatusCode;
 use salvo::{Depot, Request, Response, handler};
 use tera::Context;
 
 use crate::auth::CurrentUser;
 use crate::error::WebError;
-use crate::pages::ui::{self, Filters, LineForm, PER_PAGE, Pager};
+use crate::pages::line_form::{self, Entered};
+use crate::pages::ui::{self, Filters, PER_PAGE, Pager};
 use crate::server::AppState;
 
 #[handler]
@@ -55,15 +54,6 @@ pub async fn list(
     )
 }
 
-#[derive(Default)]
-struct Entered {
-    values: BTreeMap<String, String>,
-    note: String,
-    key: String,
-    errors: FieldErrors,
-    message: Option<String>,
-}
-
 async fn render_form(
     req: &mut Request,
     depot: &mut Depot,
@@ -80,24 +70,7 @@ async fn render_form(
         None => None,
     };
     drop(conn);
-    let errors = ui::field_messages(entered.errors);
-    let lines = ui::lines_view(items, &entered.values, &errors, &["note"]);
-    let mut ctx = Context::new();
-    ctx.insert("lines", &lines);
-    ctx.insert("stock_label", "Stok Anda");
-    ctx.insert("submit_label", "Ajukan PO");
-    ctx.insert("note", &entered.note);
-    ctx.insert("note_max", &domain::input::MAX_NOTE_CHARS);
-    ctx.insert(
-        "form_key",
-        &if entered.key.is_empty() {
-            ui::new_form_key()
-        } else {
-            entered.key
-        },
-    );
-    ctx.insert("errors", &errors);
-    ctx.insert("message", &entered.message);
+    let mut ctx = line_form::context(items, entered, "Stok Anda", "Ajukan PO");
     ctx.insert("credit_remaining", &credit.as_ref().map(|c| c.remaining()));
     ctx.insert("credit", &credit);
     ui::render(
@@ -119,12 +92,7 @@ pub async fn new_form(
     res: &mut Response,
 ) -> Result<(), WebError> {
     let (user, state) = ui::who(depot, Role::Stokis)?;
-    let mut entered = Entered::default();
-    if let Some(id) = ui::text(req, "product").and_then(|p| p.parse::<i64>().ok()) {
-        entered
-            .values
-            .insert(format!("{}{id}", ui::QTY_PREFIX), "1".to_owned());
-    }
+    let mut entered = Entered::starting(req);
     if ui::flag(req, "low") {
         let mut conn = state.pool.acquire().await?;
         let items = catalogue::for_form(&mut conn, &user.actor).await?;
@@ -148,24 +116,7 @@ pub async fn create(
     res: &mut Response,
 ) -> Result<(), WebError> {
     let (user, state) = ui::who(depot, Role::Stokis)?;
-    let form = req
-        .form_data()
-        .await
-        .map_err(|_| WebError::BadRequest("Formulir tidak dapat dibaca".to_owned()))?;
-    let lines = LineForm::read(form.fields.iter());
-    let note = form.fields.get("note").cloned().unwrap_or_default();
-    let key = form
-        .fields
-        .get("idempotency_key")
-        .map(|k| k.trim().chars().take(200).collect::<String>())
-        .unwrap_or_default();
-    let mut entered = Entered {
-        values: lines.values.clone(),
-        note: note.clone(),
-        key: key.clone(),
-        errors: lines.errors.clone(),
-        message: None,
-    };
+    let (lines, entered) = line_form::read(req).await?;
     if !entered.errors.is_empty() {
         return render_form(
             req,
@@ -180,8 +131,8 @@ pub async fn create(
     }
     let input = NewPurchaseOrder {
         items: lines.lines.clone(),
-        note,
-        idempotency_key: (!key.is_empty()).then_some(key),
+        note: entered.note.clone(),
+        idempotency_key: entered.idempotency_key(),
     };
     let mut tx = state.pool.begin().await?;
     match purchase_order::submit(&mut tx, &user.actor, &*state.clock, input).await {
@@ -200,26 +151,9 @@ pub async fn create(
             ui::done(res, &message, &format!("/purchase-orders/{}", po.id));
             Ok(())
         }
-        Err(DomainError::Validation(errors)) => {
-            drop(tx);
-            entered.errors = lines.place_errors(errors);
-            render_form(
-                req,
-                depot,
-                res,
-                &user,
-                &state,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                entered,
-            )
-            .await
-        }
         Err(e) => {
             drop(tx);
-            let Some((status, message)) = ui::refusal(&e) else {
-                return Err(e.into());
-            };
-            entered.message = Some(message);
+            let (status, entered) = line_form::refused(&lines, entered, e)?;
             render_form(req, depot, res, &user, &state, status, entered).await
         }
     }
