@@ -3,7 +3,7 @@
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help run test build lint fmt psql db-status db-stop db-reset
+.PHONY: help run test bench build lint fmt psql db-status db-stop db-reset
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -13,6 +13,9 @@ run: ## start the demo: private PostgreSQL, migrate, seed once, web tier and wor
 
 test: ## install test needs, fmt check, clippy, all tests on a throwaway PostgreSQL (ARGS=filter)
 	@scripts/test.sh $(ARGS)
+
+bench: ## release build, own PostgreSQL, bench data; system vs raw PostgreSQL (~10 min; bench/results/)
+	@scripts/bench.sh
 
 build: ## build the binaries (PROFILE=release by default, or debug)
 	@cargo build --workspace $(if $(filter debug,$(PROFILE)),,--release)
