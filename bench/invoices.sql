@@ -1,18 +1,19 @@
 -- Bench data for `make bench` (invoice_run): :n UNPAID invoices, each with its own RECEIVED
 -- purchase order, spread over every stokis; the odd half is past due (1–60 days), the even half
--- due from today to 13 days ahead (14-day terms: issued up to today). Respects every constraint of the schema (unique numbers, one
--- invoice per PO, due ≥ issue, unpaid = no paid_at). psql variables: n, today (YYYY-MM-DD).
--- Ids are given explicitly (from the current maximum) so invoices can name their POs without
--- reading them back.
+-- due from today to 13 days ahead (14-day terms: issued up to today). Respects every constraint
+-- of the schema (unique numbers, one invoice per PO, due ≥ issue, unpaid = no paid_at).
+-- psql variables: n, today (YYYY-MM-DD). Ids are given explicitly (from the current maximum) so
+-- invoices can name their POs without reading them back.
 \set ON_ERROR_STOP on
 SELECT coalesce(max(id), 0) AS po_base FROM purchase_orders \gset
 
 CREATE TEMP TABLE bench_stokis AS
-SELECT row_number() OVER (ORDER BY s.id) - 1 AS k, s.id, s.payment_terms_days,
+SELECT row_number() OVER (ORDER BY s.id) - 1 AS k, s.id,
        (SELECT min(u.id) FROM users u WHERE u.stokis_id = s.id) AS user_id
 FROM stokis s WHERE s.active;
 SELECT count(*) AS nstokis FROM bench_stokis \gset
-SELECT min(id) AS finance_id FROM users WHERE role = 'GUDANG' \gset
+SELECT min(id) AS finance_id FROM users WHERE role = 'FINANCE' \gset
+SELECT min(id) AS gudang_id FROM users WHERE role = 'GUDANG' \gset
 
 CREATE TEMP TABLE bench_gen AS
 SELECT g,
@@ -39,7 +40,7 @@ INSERT INTO purchase_orders (id, number, stokis_id, status, total, note, created
 OVERRIDING SYSTEM VALUE
 SELECT :po_base + b.g,
        'PO-' || to_char(b.due - 14, 'YYMMDD') || '-' || lpad(b.seq, greatest(6, length(b.seq)), '0'),
-       s.id, 'RECEIVED', b.total, 'bench', s.user_id, NULL, :finance_id,
+       s.id, 'RECEIVED', b.total, 'bench', s.user_id, :finance_id, :gudang_id,
        (b.due - 16)::timestamp AT TIME ZONE 'Asia/Jakarta', (b.due - 13)::timestamp AT TIME ZONE 'Asia/Jakarta',
        (b.due - 15)::timestamp AT TIME ZONE 'Asia/Jakarta', (b.due - 14)::timestamp AT TIME ZONE 'Asia/Jakarta',
        (b.due - 13)::timestamp AT TIME ZONE 'Asia/Jakarta', (b.due - 13)::timestamp AT TIME ZONE 'Asia/Jakarta'

@@ -194,7 +194,7 @@ start_web() {
   local log=$1 deadline
   shift
   WEB_PORT=$(free_port)
-  start "$log" env PORT="$WEB_PORT" BIND_ADDR=127.0.0.1 BASE_DOMAIN=localhost "$@" "$WEB" serve
+  start "$log" env -u DFRESTO_BENCH_SKIP_ENQUEUE PORT="$WEB_PORT" BIND_ADDR=127.0.0.1 BASE_DOMAIN=localhost "$@" "$WEB" serve
   WEB_PID=$LAST_PID
   deadline=$((SECONDS + 60))
   until curl -fsS -o /dev/null -H "Host: localhost" "http://127.0.0.1:$WEB_PORT/healthz" 2>/dev/null; do
@@ -204,12 +204,13 @@ start_web() {
   done
 }
 
-# run_wrk NAME SECONDS — wrk against POST /api/v1/orders; sets W_* from its RESULT line.
+# run_wrk NAME SECONDS [PORT] — wrk against POST /api/v1/orders of the web tier on PORT
+# ($WEB_PORT by default); sets W_* from its RESULT line.
 run_wrk() {
-  local name=$1 secs=$2 out
+  local name=$1 secs=$2 port=${3:-$WEB_PORT} out
   out=$WORK/wrk-$name.txt
   wrk -t 2 -c "$CONNECTIONS" -d "${secs}s" --latency --timeout 10s -s "$BENCH_DIR/order_create.lua" \
-    "http://127.0.0.1:$WEB_PORT" -- "$WORK/tokens.tsv" "mitra.localhost:$WEB_PORT" >"$out" 2>&1 ||
+    "http://127.0.0.1:$port" -- "$WORK/tokens.tsv" "mitra.localhost:$port" >"$out" 2>&1 ||
     die "wrk failed: $(tail -n 3 "$out")"
   local line
   line=$(grep '^RESULT ' "$out") || die "wrk printed no RESULT line: $(tail -n 3 "$out")"
@@ -251,7 +252,7 @@ if wants order_create || wants enqueue_cost; then
     led AS (INSERT INTO stock_movements (location, stokis_id, product_id, delta, balance_after, reason, note)
       SELECT 'STOKIS', stokis_id, product_id, delta, 1000, 'ADJUSTMENT', 'make bench top-up' FROM up RETURNING 1)
     SELECT count(*) FROM led")
-  note "stock rows topped up to 1,000: $topped (orders ask for 2 of each product and take no stock)"
+  say "stock:    $topped stokis stock rows topped up to 1,000 (orders ask for 2 of each of 8 products and take no stock)"
 
   start_web "$WORK/web.log"
   web_start_kb=$(vm "$WEB_PID" VmRSS)
@@ -284,7 +285,7 @@ if wants order_create || wants enqueue_cost; then
     die "only $logged_in of $USERS logins gave a token (one answer: $(head -c 300 "${answers[0]}"))"
   fi
   web_login_kb=$(vm "$WEB_PID" VmRSS)
-  note "$logged_in bearer tokens in $login_secs s (argon2id verification dominates); web RSS $(kb_to_mb "$web_start_kb") MB at start, $(kb_to_mb "$web_login_kb") MB after the logins"
+  say "logins:   $logged_in bearer tokens in $login_secs s (argon2id dominates); web RSS $(kb_to_mb "$web_start_kb") MB at start, $(kb_to_mb "$web_login_kb") MB after the logins"
   picks=$(q "$DB" "SELECT count(*) FROM bench.picks")
 fi
 
@@ -322,40 +323,60 @@ if wants order_create; then
 fi
 
 if wants enqueue_cost; then
-  if [[ -z ${WITH_RPS:-} ]]; then
-    step "order_create with the job enqueue, ${DURATION} s"
-    run_wrk warmup 5
-    q "$DB" "CHECKPOINT"
-    run_wrk with "$DURATION"
-    WITH_RPS=$W_RPS
-  fi
-  finish "$WEB_PID"
-  step "enqueue_cost: the same load with DFRESTO_BENCH_SKIP_ENQUEUE=1 (no job row), ${DURATION} s"
+  # A few percent is the effect to see, on a machine whose load drifts by more than that within
+  # a minute: a second web tier with the switch runs beside the first, and the two take turns
+  # (with, without, without, with, with, without) in rounds of half the duration each.
+  WITH_PORT=$WEB_PORT
+  WITH_PID=$WEB_PID
+  step "enqueue_cost: a second web tier with DFRESTO_BENCH_SKIP_ENQUEUE=1; 6 alternating rounds of $((DURATION / 2)) s"
   start_web "$WORK/web-skip.log" DFRESTO_BENCH_SKIP_ENQUEUE=1
+  SKIP_PORT=$WEB_PORT
+  SKIP_PID=$WEB_PID
   grep -q 'DFRESTO_BENCH_SKIP_ENQUEUE=1' "$WORK/web-skip.log" ||
     die "the web tier did not warn about DFRESTO_BENCH_SKIP_ENQUEUE at start-up"
+  [[ -n ${WITH_RPS:-} ]] || run_wrk warmup 5 "$WITH_PORT"
+  run_wrk warmup-skip 5 "$SKIP_PORT"
   jobs_before=$(q "$DB" "SELECT count(*) FROM apalis.jobs")
-  run_wrk warmup-skip 5
-  q "$DB" "CHECKPOINT"
-  run_wrk without "$DURATION"
+  run_wrk skip-check 2 "$SKIP_PORT"
   jobs_after=$(q "$DB" "SELECT count(*) FROM apalis.jobs")
   ((jobs_after == jobs_before)) || die "DFRESTO_BENCH_SKIP_ENQUEUE=1 still enqueued $((jobs_after - jobs_before)) jobs"
-  WITHOUT_RPS=$W_RPS
-  cost=$(calc "%.3f" "($WITHOUT_RPS - $WITH_RPS) / $WITHOUT_RPS")
-  row "order_create without job enqueue" "$W_RPS req/s" "p50 $W_P50 ms" "p95 $W_P95" "p99 $W_P99 ms; non-2xx $W_NON2XX"
+  declare -A req=([with]=0 [without]=0) secs=([with]=0 [without]=0) non2xx=([with]=0 [without]=0) rounds=()
+  r=0
+  for variant in with without without with with without; do
+    r=$((r + 1))
+    port=$WITH_PORT
+    [[ $variant == without ]] && port=$SKIP_PORT
+    run_wrk "round$r-$variant" $((DURATION / 2)) "$port"
+    req[$variant]=$((req[$variant] + W_REQ))
+    secs[$variant]=$(calc "%.3f" "${secs[$variant]} + $(sed -E 's/.* seconds=([0-9.]+).*/\1/' <<<"$(grep '^RESULT ' "$WORK/wrk-round$r-$variant.txt")")")
+    non2xx[$variant]=$((non2xx[$variant] + W_NON2XX + W_SOCKET))
+    rounds[$variant]+="${rounds[$variant]:+, }$W_RPS"
+  done
+  E_WITH=$(calc "%.1f" "${req[with]} / ${secs[with]}")
+  E_WITHOUT=$(calc "%.1f" "${req[without]} / ${secs[without]}")
+  cost=$(calc "%.3f" "($E_WITHOUT - $E_WITH) / $E_WITHOUT")
+  row "enqueue_cost: with the job row" "$E_WITH req/s" "" "" "rounds: ${rounds[with]} req/s; ${req[with]} requests, non-2xx/errors ${non2xx[with]}"
+  row "enqueue_cost: without (bench switch)" "$E_WITHOUT req/s" "" "" "rounds: ${rounds[without]} req/s; ${req[without]} requests, non-2xx/errors ${non2xx[without]}"
   row "enqueue_cost" "$(calc "%.1f" "$cost * 100") %" "" "" "(without − with) / without"
-  metric enqueue_cost "$WITH_RPS" "$WITHOUT_RPS" "$cost"
-  web_peak_kb=$(( $(vm "$WEB_PID" VmHWM) > ${web_peak_kb:-0} ? $(vm "$WEB_PID" VmHWM) : ${web_peak_kb:-0} ))
+  metric enqueue_cost "$E_WITH" "$E_WITHOUT" "$cost"
+  for pid in "$WITH_PID" "$SKIP_PID"; do
+    k=$(vm "$pid" VmHWM)
+    ((k > ${web_peak_kb:-0})) && web_peak_kb=$k
+  done
+  finish "$SKIP_PID"
+  WEB_PID=$WITH_PID
   ENQUEUE_COST=$cost
 fi
 if [[ -n $WEB_PID ]] && kill -0 "$WEB_PID" 2>/dev/null; then finish "$WEB_PID"; fi
 
 # --- job_drain ---------------------------------------------------------------------------------------
 
-# The worker as production runs it (every queue, default concurrency and batch sizes), with the
-# fake WhatsApp transport and the limiter off (no daily cap, no gap between sends, no quiet
-# hours), so the figure is the queue machinery's and the jobs' own, not the rate limit's.
-WORKER_ENV=(WORKER_MESSENGER=fake WORKER_CRON=0 WHATSAPP_DAILY_CAP=2000000000
+# The worker with its default concurrency and batch sizes, the fake WhatsApp transport and the
+# limiter off (no daily cap, no gap between sends, no quiet hours), so the figures are the
+# queue machinery's and the jobs' own, not the rate limit's. The drain consumes only the
+# notifications queue, so it does the work the pgbench baseline does; the WhatsApp sends those
+# notifications cause are timed on their own afterwards.
+WORKER_ENV=(-u DFRESTO_BENCH_SKIP_ENQUEUE WORKER_MESSENGER=fake WORKER_CRON=0 WHATSAPP_DAILY_CAP=2000000000
   WHATSAPP_GAP_MIN_SECS=0 WHATSAPP_GAP_MAX_SECS=0 WHATSAPP_QUIET_HOURS=off)
 DRAIN_CONCURRENCY=${WORKER_CONCURRENCY_NOTIFICATIONS:-8} # the worker's default
 
@@ -376,11 +397,9 @@ drain() {
   # Send jobs left over from an earlier round would compete with this one.
   q "$DB" "DELETE FROM apalis.jobs WHERE job_type IN ('notifications', 'whatsapp') AND status <> 'Done'"
   enqueue_notifications notifications "$2"
-  local sent0
-  sent0=$(q "$DB" "SELECT count(*) FROM whatsapp_logs WHERE status = 'SENT'")
   t0=$(now)
   for ((i = 1; i <= procs; i++)); do
-    start "$WORK/worker-$procs-$i.log" env "${WORKER_ENV[@]}" WORKER_INSTANCE="bench$i" "$WORKER"
+    start "$WORK/worker-$procs-$i.log" env "${WORKER_ENV[@]}" WORKER_QUEUES=notifications WORKER_INSTANCE="bench$i" "$WORKER"
     pids+=("$LAST_PID")
   done
   local deadline=$((SECONDS + 900))
@@ -394,7 +413,6 @@ drain() {
     sleep 0.2
   done
   end=$(q "$DB" "SELECT extract(epoch FROM max(done_at)) FROM apalis.jobs WHERE job_type = 'notifications'")
-  D_SENT=$(($(q "$DB" "SELECT count(*) FROM whatsapp_logs WHERE status = 'SENT'") - sent0))
   D_PEAK_KB=0
   for i in "${pids[@]}"; do
     local k
@@ -405,7 +423,23 @@ drain() {
   D_SECS=$(elapsed "$t0" "$end")
   D_FAILED=$(q "$DB" "SELECT count(*) FROM apalis.jobs WHERE job_type = 'notifications' AND status <> 'Done'")
   D_RATE=$(calc "%.0f" "$JOBS / $D_SECS")
-  D_SEND_RATE=$(calc "%.0f" "$D_SENT / $D_SECS")
+}
+
+# send_drain SECONDS — one worker on the whatsapp queue (its default: one send at a time, as the
+# one WhatsApp connection and the limiter make it) sends the messages the drain wrote, for
+# SECONDS; sets S_SENT and S_RATE.
+send_drain() {
+  local t0 pid first last
+  t0=$(now)
+  start "$WORK/worker-sends.log" env "${WORKER_ENV[@]}" WORKER_QUEUES=whatsapp WORKER_INSTANCE=bench-sends "$WORKER"
+  pid=$LAST_PID
+  sleep "$1"
+  kill -0 "$pid" 2>/dev/null || die "the worker exited while sending: $(tail -n 3 "$WORK/worker-sends.log")"
+  finish "$pid"
+  IFS='|' read -r S_SENT first last < <(q "$DB" "SELECT count(*), extract(epoch FROM min(sent_at)), extract(epoch FROM max(sent_at))
+    FROM whatsapp_logs WHERE status = 'SENT' AND sent_at >= to_timestamp($t0)")
+  ((S_SENT > 1)) || die "the worker sent $S_SENT WhatsApp messages in $1 s (see $(tail -n 3 "$WORK/worker-sends.log"))"
+  S_RATE=$(calc "%.0f" "($S_SENT - 1) / ($last - $first)")
 }
 
 if wants job_drain; then
@@ -432,14 +466,18 @@ if wants job_drain; then
   drain 1 0
   ONE_RATE=$D_RATE
   worker_peak_kb=$D_PEAK_KB
-  row "job_drain, 1 worker process" "$D_RATE jobs/s" "$D_SECS s" "" "$JOBS notification jobs; meanwhile $D_SENT WhatsApp sends ($D_SEND_RATE/s, 1 at a time by design); not done: $D_FAILED"
+  row "job_drain, 1 worker process" "$D_RATE jobs/s" "$D_SECS s" "" "$JOBS notification jobs (each writes a message and its send job), start to empty queue; not done: $D_FAILED"
+  step "job_drain: the WhatsApp sends those notifications queued, one worker, 10 s"
+  send_drain 10
+  row "job_drain: WhatsApp sends" "$S_RATE jobs/s" "" "" "$S_SENT sent in 10 s through the fake transport, limiter off, one at a time (the default)"
   step "job_drain: another $JOBS notifications, two worker processes"
   drain 2 "$JOBS"
   TWO_RATE=$D_RATE
-  row "job_drain, 2 worker processes" "$D_RATE jobs/s" "$D_SECS s" "" "meanwhile $D_SENT sends ($D_SEND_RATE/s); not done: $D_FAILED"
+  row "job_drain, 2 worker processes" "$D_RATE jobs/s" "$D_SECS s" "" "not done: $D_FAILED"
   row "job_drain baseline (pgbench)" "$DRAIN_TPS jobs/s" "" "" "the same job's SQL by hand, one job per transaction, $DRAIN_CONCURRENCY clients"
   metric job_drain "$ONE_RATE" "$DRAIN_TPS" "$(calc "%.2f" "$ONE_RATE / $DRAIN_TPS")"
   metric job_drain_two_processes "$TWO_RATE" "$DRAIN_TPS" "$(calc "%.2f" "$TWO_RATE / $DRAIN_TPS")"
+  metric job_drain_sends "$S_RATE" - -
 fi
 
 # --- invoice_run -------------------------------------------------------------------------------------
@@ -460,7 +498,7 @@ if wants invoice_run; then
   "$PG_BIN/vacuumdb" -w -q -z -d "$IURL" || die "vacuumdb $IDB failed"
   q "$IDB" "CHECKPOINT"
   read -r total past_due < <(q "$IDB" "SELECT count(*), count(*) FILTER (WHERE status = 'UNPAID' AND due_date < '$TODAY') FROM invoices" | tr '|' ' ')
-  note "$total invoices, $past_due UNPAID past due as of $TODAY (generated in $(elapsed "$t0" "$(now)") s)"
+  say "invoices: $total in their own database, $past_due UNPAID past due as of $TODAY (generated in $(elapsed "$t0" "$(now)") s)"
   # The copy is made before either run touches the data, file by file (no WAL for it).
   q postgres "CREATE DATABASE ${IDB}_raw TEMPLATE $IDB STRATEGY FILE_COPY"
 
