@@ -109,10 +109,11 @@ pub(crate) struct Billing {
     /// (first day of month, last invoice number issued that month).
     pub invoice_counters: Vec<(NaiveDate, i32)>,
     pub invoice_runs: Vec<InvoiceRun>,
-    pub invoice_notices: Vec<Notice>,
 }
 
-/// One past daily invoice run (09:00 each day before `today`; today's has not run yet).
+/// One past daily invoice run (09:00 each day before `today`; today's has not run yet). Each
+/// worked as of its own date, so the first real run tells only about today's milestones rather
+/// than catching up on a year of them.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct InvoiceRun {
     pub date: NaiveDate,
@@ -120,17 +121,6 @@ pub(crate) struct InvoiceRun {
     /// Stokis reminded, and stokis alerted: one message each.
     pub reminders: i32,
     pub overdue_alerts: i32,
-}
-
-/// A reminder or overdue alert a past run recorded for an invoice, so the next run does not
-/// send it again: without these the first run after seeding would "catch up" on a year of
-/// alerts. (The WhatsApp messages themselves are not part of the history.)
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Notice {
-    pub invoice_id: i64,
-    pub kind: &'static str,
-    pub mark: i32,
-    pub run_date: NaiveDate,
 }
 
 pub(crate) fn billing(ctx: &Ctx, master: &Master) -> Billing {
@@ -166,13 +156,12 @@ pub(crate) fn billing(ctx: &Ctx, master: &Master) -> Billing {
         };
         inv.number = format!("INV/{}/{:04}", inv.issue_date.format("%Y/%m"), no);
     }
-    let (invoice_runs, invoice_notices) = daily_runs(&ctx.plan, &invoices);
+    let invoice_runs = daily_runs(&ctx.plan, &invoices);
     Billing {
         purchase_orders: pos,
         invoices,
         invoice_counters,
         invoice_runs,
-        invoice_notices,
     }
 }
 
@@ -597,7 +586,7 @@ fn round_down(v: i64) -> i64 {
 /// Replays the daily invoice runs of the history with the run's default milestones: which
 /// invoices each run marked OVERDUE, reminded (N days before due) and alerted about (N days
 /// past due), each only while the invoice was still open at 09:00 that day.
-fn daily_runs(plan: &Plan, invoices: &[Invoice]) -> (Vec<InvoiceRun>, Vec<Notice>) {
+fn daily_runs(plan: &Plan, invoices: &[Invoice]) -> Vec<InvoiceRun> {
     let cfg = domain::invoice_run::RunConfig::default();
     let days = (plan.today - plan.start).num_days().max(0) as usize;
     let index = |d: NaiveDate| {
@@ -607,7 +596,6 @@ fn daily_runs(plan: &Plan, invoices: &[Invoice]) -> (Vec<InvoiceRun>, Vec<Notice
     let mut marked = vec![0i32; days];
     let mut reminded: Vec<Vec<i64>> = vec![Vec::new(); days];
     let mut alerted: Vec<Vec<i64>> = vec![Vec::new(); days];
-    let mut notices = Vec::new();
     for inv in invoices {
         let open_at = |d: NaiveDate| {
             let run = at(d, 9 * 60);
@@ -629,12 +617,6 @@ fn daily_runs(plan: &Plan, invoices: &[Invoice]) -> (Vec<InvoiceRun>, Vec<Notice
                 && let Some(i) = index(day)
             {
                 reminded[i].push(inv.stokis_id);
-                notices.push(Notice {
-                    invoice_id: inv.id,
-                    kind: "REMINDER",
-                    mark: k as i32,
-                    run_date: day,
-                });
             }
         }
         for &m in &cfg.overdue_alert_days {
@@ -643,12 +625,6 @@ fn daily_runs(plan: &Plan, invoices: &[Invoice]) -> (Vec<InvoiceRun>, Vec<Notice
                 && let Some(i) = index(day)
             {
                 alerted[i].push(inv.stokis_id);
-                notices.push(Notice {
-                    invoice_id: inv.id,
-                    kind: "OVERDUE",
-                    mark: m as i32,
-                    run_date: day,
-                });
             }
         }
     }
@@ -657,14 +633,12 @@ fn daily_runs(plan: &Plan, invoices: &[Invoice]) -> (Vec<InvoiceRun>, Vec<Notice
         v.dedup();
         v.len() as i32
     };
-    let runs = (0..days)
+    (0..days)
         .map(|i| InvoiceRun {
             date: plan.date(i),
             overdue_marked: marked[i],
             reminders: distinct(&mut reminded[i]),
             overdue_alerts: distinct(&mut alerted[i]),
         })
-        .collect();
-    notices.sort_by_key(|n| (n.run_date, n.invoice_id, n.kind, n.mark));
-    (runs, notices)
+        .collect()
 }

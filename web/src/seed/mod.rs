@@ -107,7 +107,6 @@ const RESET_TABLES: &[&str] = &[
     "status_history",
     "whatsapp_logs",
     "invoice_runs",
-    "invoice_notices",
     "report_schedules",
     "report_runs",
 ];
@@ -199,7 +198,6 @@ const LOADED_TABLES: &[&str] = &[
     "payments",
     "status_history",
     "invoice_runs",
-    "invoice_notices",
 ];
 
 /// Drops the foreign keys and secondary indexes of the tables the seed writes, and returns the
@@ -683,6 +681,7 @@ async fn write_billing(conn: &mut PgConnection, b: &Billing) -> Result<(i64, i64
             "overdue_alerts",
             "started_at",
             "finished_at",
+            "as_of",
         ],
     );
     for r in &b.invoice_runs {
@@ -696,21 +695,10 @@ async fn write_billing(conn: &mut PgConnection, b: &Billing) -> Result<(i64, i64
             &r.overdue_alerts,
             &started,
             &finished,
+            &r.date,
         ]);
     }
     runs.flush(conn).await?;
-    let mut notices = Table::new(
-        "invoice_notices",
-        &["invoice_id", "kind", "mark", "run_date", "created_at"],
-    );
-    for n in &b.invoice_notices {
-        let at = plan::at(n.run_date, 9 * 60) + TimeDelta::seconds(1);
-        notices.row(&[&n.invoice_id, &n.kind, &n.mark, &n.run_date, &at]);
-        if notices.is_full() {
-            notices.flush(conn).await?;
-        }
-    }
-    notices.flush(conn).await?;
     Ok((inv.rows() as i64, pay.rows() as i64))
 }
 

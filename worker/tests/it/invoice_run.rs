@@ -297,3 +297,33 @@ async fn only_finance_can_ask_for_a_run_and_not_for_a_future_day() {
         1
     );
 }
+
+#[tokio::test]
+async fn a_long_list_shows_the_oldest_twenty_and_counts_the_rest() {
+    let (db, w) = world().await;
+    let issued = FixedClock::at_jakarta(2026, 10, 1, 10, 0);
+    let mut invoices = Vec::new();
+    for i in 0..23 {
+        let (_, inv) = shipped_po(&db, &w, &w.stokis_a_user, 1, &issued).await;
+        // due 19 Nov back to 28 Oct: 1 to 23 days late on the 20th
+        set_due(&db.pool, inv, day(19) - chrono::Duration::days(i)).await;
+        invoices.push(inv);
+    }
+    let summary = run(&db, day(20)).await;
+    assert_eq!((summary.overdue_marked, summary.overdue_alerts), (23, 1));
+    let msgs = messages(&db.pool).await;
+    let alert = &msgs.iter().find(|m| m.0 == "invoice_overdue").unwrap().3;
+    assert_eq!(alert.matches("• ").count(), 20, "{alert}");
+    let oldest = number(&db.pool, invoices[22]).await;
+    let newest = number(&db.pool, invoices[0]).await;
+    assert!(
+        alert.contains(&format!("• {oldest}: sisa Rp 48.000, terlambat 23 hari")),
+        "the oldest first: {alert}"
+    );
+    assert!(!alert.contains(&newest), "the three newest are counted, not listed");
+    assert!(alert.contains("… dan 3 invoice lain\n"), "{alert}");
+    assert!(
+        alert.contains("Total tunggakan: Rp 1.104.000"),
+        "the total covers all 23: {alert}"
+    );
+}
