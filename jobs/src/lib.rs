@@ -4,6 +4,8 @@
 //! Jobs are rows in apalis-postgres's `apalis.jobs` table, so enqueuing inside the business
 //! transaction makes the job exist exactly when the business change does.
 
+pub mod claim;
+
 use apalis_core::task::builder::TaskBuilder;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::de::DeserializeOwned;

@@ -75,8 +75,9 @@ impl WorkerConfig {
     /// Reads:
     /// - `DATABASE_URL` (required)
     /// - `WORKER_QUEUES`: which queues this process consumes (`notifications,whatsapp,invoices`)
-    /// - `WORKER_CONCURRENCY_NOTIFICATIONS` (8), `WORKER_CONCURRENCY_WHATSAPP` (1),
-    ///   `WORKER_CONCURRENCY_INVOICES` (1); `WORKER_BATCH_<QUEUE>` (100, 1, 1)
+    /// - `WORKER_CONCURRENCY_NOTIFICATIONS` (2 batch consumers), `WORKER_CONCURRENCY_WHATSAPP`
+    ///   (1), `WORKER_CONCURRENCY_INVOICES` (1); `WORKER_BATCH_<QUEUE>` (100, 1, 1): jobs per
+    ///   notifications batch, per apalis fetch for the others
     /// - `WORKER_HEARTBEAT_SECS` (5), `WORKER_MISSED_HEARTBEATS` (6)
     /// - `WORKER_SHUTDOWN_GRACE_SECS` (30)
     /// - `WORKER_CRON` (`1`; `0` turns the 09:00 invoice run off in this process),
@@ -150,12 +151,12 @@ impl WorkerConfig {
                 batch_size,
             }))
         };
-        // Measured with `make bench` (job_drain): the fetch batch decides notification
-        // throughput — batch 10 drained about half as fast as batch 100, which keeps up with
-        // what PostgreSQL can do for these jobs; concurrency beyond 4–8 changed nothing. A
-        // batch of 100 notifications is well under a second of work, so a second process
+        // Notifications are consumed in batches (`notification_batch`): the concurrency is the
+        // number of batch consumers, each one transaction of up to the batch size at a time.
+        // Two keep PostgreSQL busy while the other is between batches (`make bench`,
+        // job_drain); a batch of 100 is a fraction of a second of work, so a second process
         // still gets its share.
-        let notifications = queue(jobs::queue::NOTIFICATIONS, 8, 100)?;
+        let notifications = queue(jobs::queue::NOTIFICATIONS, 2, 100)?;
         let whatsapp = queue(jobs::queue::WHATSAPP, 1, 1)?;
         let invoices = queue(jobs::queue::INVOICES, 1, 1)?;
 
@@ -245,7 +246,7 @@ mod tests {
         assert_eq!(
             cfg.notifications,
             Some(QueueConfig {
-                concurrency: 8,
+                concurrency: 2,
                 batch_size: 100
             })
         );

@@ -1,4 +1,5 @@
-//! The job handlers, one per queue. They stay thin: decode, call the domain, log the result.
+//! The apalis job handlers, one per queue (notifications are consumed in batches, by
+//! `notification_batch`). They stay thin: decode, call the domain, log the result.
 //! A returned error marks the apalis attempt failed, and apalis runs the job again.
 
 use crate::send::{Outcome, SendPipeline};
@@ -7,7 +8,7 @@ use apalis_core::task::data::Data;
 use apalis_core::task::task_id::TaskId;
 use domain::SharedClock;
 use domain::invoice_run::RunConfig;
-use jobs::{InvoiceRun, Notification, SendWhatsapp};
+use jobs::{InvoiceRun, SendWhatsapp};
 use serde::de::DeserializeOwned;
 use sqlx::PgPool;
 use std::sync::Arc;
@@ -26,10 +27,11 @@ pub struct Services {
     pub in_flight: AtomicUsize,
 }
 
-struct InFlight<'a>(&'a AtomicUsize);
+/// Counts a job (or a batch of them) as running while it lives.
+pub(crate) struct InFlight<'a>(&'a AtomicUsize);
 
 impl<'a> InFlight<'a> {
-    fn enter(counter: &'a AtomicUsize) -> InFlight<'a> {
+    pub(crate) fn enter(counter: &'a AtomicUsize) -> InFlight<'a> {
         counter.fetch_add(1, Ordering::SeqCst);
         InFlight(counter)
     }
@@ -47,28 +49,6 @@ impl Drop for InFlight<'_> {
 fn read<J: DeserializeOwned>(payload: serde_json::Value) -> Result<J, BoxDynError> {
     serde_json::from_value(payload.clone())
         .map_err(|e| format!("cannot read the job payload {payload}: {e}").into())
-}
-
-/// `notifications`: writes the event's WhatsApp log rows and their send jobs.
-pub async fn notification(
-    payload: serde_json::Value,
-    svc: Data<Arc<Services>>,
-    task_id: TaskId,
-) -> Result<(), BoxDynError> {
-    let job: Notification = read(payload)?;
-    let _running = InFlight::enter(&svc.in_flight);
-    tracing::info!(queue = "notifications", task_id = %task_id, event = ?job, "job started");
-    let mut tx = svc.pool.begin().await?;
-    let out = domain::notify::expand(&mut tx, svc.clock.as_ref(), &job).await?;
-    tx.commit().await?;
-    tracing::info!(
-        task_id = %task_id,
-        pending = out.pending.len(),
-        failed = out.failed.len(),
-        existing = out.existing,
-        "notification expanded"
-    );
-    Ok(())
 }
 
 /// `whatsapp`: sends one logged message through the limiter and the transport.

@@ -10,6 +10,7 @@ pub mod config;
 pub mod drain;
 pub mod handlers;
 pub mod messenger;
+pub mod notification_batch;
 pub mod runtime;
 pub mod send;
 mod session;

@@ -1,6 +1,7 @@
-//! The process: one apalis consumer per queue with its concurrency, woken by PostgreSQL
-//! `LISTEN/NOTIFY` (so a job is picked up within milliseconds of the commit that created it),
-//! the 09:00 WIB cron, the session tracker, the stranded-message sweeper, and graceful shutdown.
+//! The process: batch consumers for the notifications queue (`notification_batch`), one apalis
+//! consumer per other queue with its concurrency, all woken by PostgreSQL `LISTEN/NOTIFY` (so a
+//! job is picked up within milliseconds of the commit that created it), the 09:00 WIB cron, the
+//! session tracker, the stranded-message sweeper, and graceful shutdown.
 //!
 //! Shutdown: when `shutdown` resolves (SIGTERM, Ctrl-C) consumers stop taking jobs, jobs
 //! fetched but not started go back to their queue, and jobs in flight get the grace period to
@@ -12,6 +13,7 @@
 use crate::config::{QueueConfig, WorkerConfig};
 use crate::handlers::{self, Services};
 use crate::messenger::Messenger;
+use crate::notification_batch;
 use crate::send::SendPipeline;
 use apalis::prelude::WorkerBuilderExt;
 use apalis_core::backend::ext::poll_strategy::{PollWith, StreamStrategy};
@@ -175,6 +177,9 @@ pub async fn run(
 ) -> anyhow::Result<Exit> {
     let pool = PgPoolOptions::new()
         .max_connections(cfg.db_pool_size)
+        // A round trip per transaction saved; a broken connection fails its statement and
+        // the job is retried.
+        .test_before_acquire(false)
         .acquire_timeout(Duration::from_secs(10))
         .connect(&cfg.database_url)
         .await?;
@@ -234,28 +239,28 @@ pub async fn run(
             }
         });
     let instance = cfg.instance.clone();
+    let mut batches = Vec::new();
     if let Some(q) = cfg.notifications {
-        let (pool, svc, cfg2, name) = (
+        let wakes: Vec<Arc<tokio::sync::Notify>> = (0..q.concurrency)
+            .map(|_| Arc::new(tokio::sync::Notify::new()))
+            .collect();
+        batches.push(tokio::spawn(notification_batch::listen(
             pool.clone(),
-            svc.clone(),
-            cfg.clone(),
-            format!("{instance}:notifications"),
-        );
-        monitor = monitor.register(move |restarts| {
-            WorkerBuilder::new(consumer_name(&name, restarts))
-                .backend(storage::<serde_json::Value>(
-                    &pool,
-                    jobs::queue::NOTIFICATIONS,
-                    q,
-                    &cfg2,
-                ))
-                .data(svc.clone())
-                .concurrency(q.concurrency)
-                .parallelize(tokio::spawn)
-                .build(handlers::notification)
-        });
+            wakes.clone(),
+            stop_rx.clone(),
+        )));
+        for wake in wakes {
+            batches.push(tokio::spawn(notification_batch::consume(
+                svc.clone(),
+                q.batch_size,
+                wake,
+                stop_rx.clone(),
+            )));
+        }
     }
+    let mut apalis_consumers = 0;
     if let Some(q) = cfg.whatsapp {
+        apalis_consumers += 1;
         let (pool, svc, cfg2, name) = (
             pool.clone(),
             svc.clone(),
@@ -277,6 +282,7 @@ pub async fn run(
         });
     }
     if let Some(q) = cfg.invoices {
+        apalis_consumers += 1;
         let (pool, svc, cfg2, name) = (
             pool.clone(),
             svc.clone(),
@@ -298,6 +304,7 @@ pub async fn run(
         });
     }
     if let Some((hour, minute)) = cfg.invoice_run_at {
+        apalis_consumers += 1;
         let (svc, name) = (svc.clone(), format!("{instance}:invoice-cron"));
         monitor = monitor.register(move |restarts| {
             WorkerBuilder::new(consumer_name(&name, restarts))
@@ -319,23 +326,41 @@ pub async fn run(
     let stopping = stop_tx.clone();
     let grace = cfg.shutdown_grace;
     let fatal = restarts.clone();
-    let result = monitor
-        .run_with_signal(async move {
-            tokio::select! {
-                () = shutdown => {}
-                () = fatal.gave_up.notified() => {
-                    tracing::error!("a queue consumer keeps failing: stopping so the supervisor restarts the worker");
-                }
+    let stopped_at = Arc::new(std::sync::OnceLock::new());
+    let stop_mark = stopped_at.clone();
+    let signal = async move {
+        tokio::select! {
+            () = shutdown => {}
+            () = fatal.gave_up.notified() => {
+                tracing::error!("a queue consumer keeps failing: stopping so the supervisor restarts the worker");
             }
-            tracing::info!(
-                grace_secs = grace.as_secs(),
-                "shutting down: no new jobs, finishing the ones in flight"
-            );
-            let _ = stopping.send(true);
-            Ok(())
-        })
-        .await;
+        }
+        tracing::info!(
+            grace_secs = grace.as_secs(),
+            "shutting down: no new jobs, finishing the ones in flight"
+        );
+        let _ = stop_mark.set(std::time::Instant::now());
+        let _ = stopping.send(true);
+        Ok(())
+    };
+    // A monitor without consumers returns at once: a process that only drains notifications
+    // waits for the signal itself.
+    let result = if apalis_consumers > 0 {
+        monitor.run_with_signal(signal).await
+    } else {
+        signal
+            .await
+            .map_err(apalis_core::monitor::MonitorError::ShutdownSignal)
+    };
     let _ = stop_tx.send(true);
+    // Batches in hand get what is left of the grace period to commit.
+    let left = stopped_at
+        .get()
+        .map_or(grace, |at| grace.saturating_sub(at.elapsed()));
+    let batches_done = tokio::time::timeout(left, futures::future::join_all(batches)).await;
+    if batches_done.is_err() {
+        tracing::warn!("notification batches still running at the end of the grace period");
+    }
     let _ = tokio::join!(session, sweeper);
     if let Err(e) = result {
         tracing::error!(error = %e, "worker stopped with an error");

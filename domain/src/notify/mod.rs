@@ -195,8 +195,15 @@ impl Expanded {
         }
     }
 
-    /// Enqueues the send jobs of the new PENDING rows on the same transaction.
-    pub(crate) async fn enqueue_sends(&self, conn: &mut PgConnection) -> Result<(), NotifyError> {
+    /// Adds what another expansion wrote.
+    pub fn merge(&mut self, other: Expanded) {
+        self.pending.extend(other.pending);
+        self.failed.extend(other.failed);
+        self.existing += other.existing;
+    }
+
+    /// Enqueues the send jobs of the new PENDING rows on the same transaction, in one insert.
+    pub async fn enqueue_sends(&self, conn: &mut PgConnection) -> Result<(), NotifyError> {
         let jobs: Vec<jobs::SendWhatsapp> = self
             .pending
             .iter()
@@ -210,6 +217,18 @@ impl Expanded {
 /// Writes the messages of one business event and enqueues their sends, on the caller's
 /// transaction. A record that no longer exists writes nothing.
 pub async fn expand(
+    conn: &mut PgConnection,
+    clock: &dyn Clock,
+    event: &Notification,
+) -> Result<Expanded, NotifyError> {
+    let out = write_messages(conn, clock, event).await?;
+    out.enqueue_sends(conn).await?;
+    Ok(out)
+}
+
+/// [`expand`] without the send jobs: for a caller that expands many events in one transaction
+/// and enqueues all their sends with one [`Expanded::enqueue_sends`].
+pub async fn write_messages(
     conn: &mut PgConnection,
     clock: &dyn Clock,
     event: &Notification,
@@ -240,7 +259,6 @@ pub async fn expand(
     for log in &logs {
         out.add(insert(conn, now, log).await?);
     }
-    out.enqueue_sends(conn).await?;
     Ok(out)
 }
 

@@ -320,7 +320,10 @@ async fn a_long_list_shows_the_oldest_twenty_and_counts_the_rest() {
         alert.contains(&format!("• {oldest}: sisa Rp 48.000, terlambat 23 hari")),
         "the oldest first: {alert}"
     );
-    assert!(!alert.contains(&newest), "the three newest are counted, not listed");
+    assert!(
+        !alert.contains(&newest),
+        "the three newest are counted, not listed"
+    );
     assert!(alert.contains("… dan 3 invoice lain\n"), "{alert}");
     assert!(
         alert.contains("Total tunggakan: Rp 1.104.000"),

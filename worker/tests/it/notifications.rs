@@ -301,3 +301,126 @@ async fn a_recipient_without_a_valid_mobile_number_gets_a_failed_row_that_says_s
     );
     assert_eq!(send_jobs(&db.pool).await, vec![out.failed[0]]);
 }
+
+/// (status, attempts, last_result, due later) of a notification job.
+async fn job_state(pool: &PgPool, id: &str) -> (String, i32, serde_json::Value, bool) {
+    sqlx::query_as(
+        "SELECT status, attempts, last_result, run_at > now() FROM apalis.jobs WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
+
+async fn notification_job_of(pool: &PgPool, order_id: i64) -> String {
+    sqlx::query_scalar(
+        "SELECT id FROM apalis.jobs WHERE job_type = 'notifications'
+           AND convert_from(job, 'UTF8')::jsonb ->> 'order_id' = $1::text",
+    )
+    .bind(order_id)
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_batch_expands_its_jobs_in_one_go_and_a_bad_job_fails_alone_with_a_backoff() {
+    use std::sync::Arc;
+    use worker::notification_batch::{BatchOutcome, run_batch};
+    let (db, w) = world().await;
+    let clock = Arc::new(clock());
+    let orders = [
+        place_order(&db, &w, clock.as_ref()).await,
+        place_order(&db, &w, clock.as_ref()).await,
+        place_order(&db, &w, clock.as_ref()).await,
+    ];
+    // A payload this version cannot read, and an order whose message the database refuses.
+    sqlx::query(
+        "INSERT INTO apalis.jobs (job, id, job_type, status, attempts, max_attempts, run_at)
+         VALUES (convert_to('{\"event\": \"mystery\"}', 'UTF8'), 'unreadable', 'notifications',
+                 'Pending', 0, 10, now() - interval '1 minute')",
+    )
+    .execute(&db.pool)
+    .await
+    .unwrap();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+         BEGIN RAISE EXCEPTION 'refused for the test'; END $$;
+         CREATE TRIGGER refuse BEFORE INSERT ON whatsapp_logs FOR EACH ROW
+           WHEN (NEW.order_id = {}) EXECUTE FUNCTION refuse();",
+        orders[1]
+    )))
+    .execute(&db.pool)
+    .await
+    .unwrap();
+    let svc = crate::support::services(&db, &clock);
+
+    let first = run_batch(&svc, 100).await.unwrap();
+    assert_eq!(
+        first,
+        BatchOutcome {
+            taken: 4,
+            failed: 2
+        }
+    );
+    for order_id in [orders[0], orders[2]] {
+        let id = notification_job_of(&db.pool, order_id).await;
+        assert_eq!(job_state(&db.pool, &id).await.0, "Done");
+        let messages: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM whatsapp_logs WHERE order_id = $1")
+                .bind(order_id)
+                .fetch_one(&db.pool)
+                .await
+                .unwrap();
+        assert_eq!(messages, 1, "one message for order {order_id}");
+    }
+    assert_eq!(
+        send_jobs(&db.pool).await.len(),
+        2,
+        "one send job per message"
+    );
+    let refused = notification_job_of(&db.pool, orders[1]).await;
+    let (status, attempts, result, later) = job_state(&db.pool, &refused).await;
+    assert_eq!((status.as_str(), attempts, later), ("Failed", 1, true));
+    assert!(
+        result["Err"]
+            .as_str()
+            .unwrap()
+            .contains("refused for the test"),
+        "{result}"
+    );
+    let (status, attempts, result, later) = job_state(&db.pool, "unreadable").await;
+    assert_eq!((status.as_str(), attempts, later), ("Failed", 1, true));
+    assert!(
+        result["Err"]
+            .as_str()
+            .unwrap()
+            .contains("cannot read the job payload"),
+        "{result}"
+    );
+
+    // Nothing is due again before the backoff has passed...
+    assert_eq!(run_batch(&svc, 100).await.unwrap(), BatchOutcome::default());
+    // ...and once it has, the refused order goes through and the unreadable job fails again.
+    sqlx::query("DROP TRIGGER refuse ON whatsapp_logs")
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    sqlx::query(
+        "UPDATE apalis.jobs SET run_at = now() - interval '1 second' WHERE status = 'Failed'",
+    )
+    .execute(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        run_batch(&svc, 100).await.unwrap(),
+        BatchOutcome {
+            taken: 2,
+            failed: 1
+        }
+    );
+    assert_eq!(job_state(&db.pool, &refused).await.0, "Done");
+    assert_eq!(job_state(&db.pool, "unreadable").await.1, 2);
+    assert_eq!(send_jobs(&db.pool).await.len(), 3);
+}

@@ -17,7 +17,8 @@ async fn a_committed_job_is_picked_up_within_a_second() {
     let dir = scratch_dir();
     let journal_path = dir.join("journal.jsonl");
     let worker = WorkerProcess::start(&db, "pickup", &journal_path, &[]);
-    worker.ready(&db, 3).await;
+    // whatsapp and invoices on apalis; notifications in batches, with a listener of its own
+    worker.ready(&db, 2, 3).await;
 
     let order_id = place_order(&db, &w, &SystemClock).await;
     let committed = Instant::now();
@@ -122,8 +123,8 @@ async fn two_workers_share_200_jobs_and_run_none_twice() {
     let only_sends = [("WORKER_QUEUES", "whatsapp")];
     let a = WorkerProcess::start(&db, "share-a", &journal_path, &only_sends);
     let b = WorkerProcess::start(&db, "share-b", &journal_path, &only_sends);
-    a.ready(&db, 1).await;
-    b.ready(&db, 1).await;
+    a.ready(&db, 1, 1).await;
+    b.ready(&db, 1, 1).await;
 
     let ids = insert_logs(&db.pool, 200, "6281200000001", chrono::Utc::now()).await;
     enqueue_sends(&db.pool, &ids).await;
@@ -209,7 +210,7 @@ async fn sigterm_lets_the_job_in_flight_finish_and_exits_zero() {
             ("FAKE_MESSENGER_DELAY_MS", "3000"),
         ],
     );
-    worker.ready(&db, 1).await;
+    worker.ready(&db, 1, 1).await;
     let ids = insert_logs(&db.pool, 2, "6281200000002", chrono::Utc::now()).await;
     enqueue_sends(&db.pool, &ids[..1]).await;
     let in_flight = eventually(Duration::from_secs(10), || {
@@ -258,7 +259,7 @@ async fn kill_9_mid_send_another_worker_finishes_it_and_it_is_delivered_once() {
             ("FAKE_MESSENGER_DELAY_MS", "5000"),
         ],
     );
-    a.ready(&db, 1).await;
+    a.ready(&db, 1, 1).await;
     let ids = insert_logs(&db.pool, 1, "6281200000003", chrono::Utc::now()).await;
     let log_id = ids[0];
     enqueue_sends(&db.pool, &ids).await;

@@ -46,6 +46,19 @@ pub fn pipeline(
     }
 }
 
+/// What the worker's consumers share, on a set clock with the fake transport.
+pub fn services(db: &TestDb, clock: &Arc<FixedClock>) -> worker::handlers::Services {
+    let shared: SharedClock = clock.clone();
+    worker::handlers::Services {
+        pool: db.pool.clone(),
+        clock: shared,
+        sends: pipeline(db, clock, &FakeMessenger::new(), fast_policy()),
+        invoice_run: domain::invoice_run::RunConfig::default(),
+        shutdown: tokio::sync::watch::channel(false).1,
+        in_flight: std::sync::atomic::AtomicUsize::new(0),
+    }
+}
+
 /// Default policy, but sends back to back and around the clock.
 pub fn fast_policy() -> SendPolicy {
     let mut p = SendPolicy::default();
@@ -265,9 +278,10 @@ impl WorkerProcess {
         self.child.id()
     }
 
-    /// Waits until this process listens for new jobs on `queues` queues: its consumers are
-    /// registered and its LISTEN connections are open.
-    pub async fn ready(&self, db: &TestDb, queues: i64) {
+    /// Waits until this process listens for new jobs: `consumers` apalis consumers registered
+    /// (one per queue but notifications, which is consumed in batches) and `listeners` LISTEN
+    /// connections open (one per queue).
+    pub async fn ready(&self, db: &TestDb, consumers: i64, listeners: i64) {
         let name = self.name.clone();
         let ok = eventually(Duration::from_secs(30), || {
             let pool = db.pool.clone();
@@ -288,7 +302,7 @@ impl WorkerProcess {
                 .fetch_one(&pool)
                 .await
                 .unwrap_or(0);
-                registered >= queues && listening >= queues
+                registered >= consumers && listening >= listeners
             }
         })
         .await;
