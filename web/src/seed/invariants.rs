@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{NaiveDate, TimeDelta};
 
 use super::Scale;
-use super::billing::{self, Billing, Invoice, PurchaseOrder};
+use super::billing::{self, Billing, PurchaseOrder};
 use super::history::{self, Ctx, Order, Step, status::*};
 use super::master::{self, FINANCE_USER, GUDANG_USER, Master, mitra_user, stokis_user};
 use super::plan::Plan;
