@@ -148,6 +148,22 @@ async fn sweep(
             domain::ops::purge_done_jobs(&mut conn, chrono::Duration::days(7), 5000).await
         }
         .await;
+        let pruned = async {
+            let mut conn = pool.acquire().await?;
+            domain::auth::retention::prune(&mut conn, clock.now(), 5000).await
+        }
+        .await;
+        match pruned {
+            Ok((0, 0)) => {}
+            Ok((sessions, attempts)) => {
+                tracing::info!(
+                    sessions,
+                    attempts,
+                    "deleted ended sessions and old login attempts"
+                )
+            }
+            Err(e) => tracing::warn!(error = %e, "pruning sessions and login attempts failed"),
+        }
         match purged {
             Ok(0) => {}
             Ok(n) => tracing::info!(deleted = n, "deleted jobs finished more than 7 days ago"),

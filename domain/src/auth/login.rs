@@ -8,6 +8,8 @@
 
 use chrono::{DateTime, Duration, Utc};
 use sqlx::{Connection, PgConnection};
+use std::sync::OnceLock;
+use tokio::sync::Semaphore;
 
 use crate::auth::password;
 use crate::auth::session::{self, Created, NewSession, Session, SessionKind};
@@ -259,19 +261,38 @@ async fn record(
     Ok(())
 }
 
-// argon2 takes tens of milliseconds of CPU: off the async workers.
-async fn verify(password: &str, phc: &str) -> Result<bool, LoginError> {
-    let (password, phc) = (password.to_owned(), phc.to_owned());
-    tokio::task::spawn_blocking(move || password::verify(&password, &phc))
+/// Password verifications running at once, one per core. Each takes argon2id's 19 MiB and a
+/// core for tens of milliseconds: more at once finish none sooner, and a burst of logins (a
+/// shift starting, someone guessing passwords) took memory without bound — the web tier grew
+/// to 600 MB over 3,000 logins in `make bench`. Logins beyond that wait their turn here.
+fn hashing_slots() -> &'static Semaphore {
+    static SLOTS: OnceLock<Semaphore> = OnceLock::new();
+    SLOTS.get_or_init(|| {
+        Semaphore::new(std::thread::available_parallelism().map_or(2, std::num::NonZero::get))
+    })
+}
+
+/// Runs one argon2 computation off the async workers, within [`hashing_slots`].
+async fn hashing<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, LoginError> {
+    let _slot = hashing_slots()
+        .acquire()
+        .await
+        .map_err(|e| LoginError::Internal(e.to_string()))?;
+    tokio::task::spawn_blocking(work)
         .await
         .map_err(|e| LoginError::Internal(e.to_string()))
 }
 
+async fn verify(password: &str, phc: &str) -> Result<bool, LoginError> {
+    let (password, phc) = (password.to_owned(), phc.to_owned());
+    hashing(move || password::verify(&password, &phc)).await
+}
+
 async fn verify_nothing(password: &str) -> Result<(), LoginError> {
     let password = password.to_owned();
-    tokio::task::spawn_blocking(move || password::verify_nothing(&password))
-        .await
-        .map_err(|e| LoginError::Internal(e.to_string()))
+    hashing(move || password::verify_nothing(&password)).await
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 
 pub mod login;
 pub mod password;
+pub mod retention;
 pub mod session;
 
 pub use login::{Attempt, LoggedIn, LoginError, log_in};

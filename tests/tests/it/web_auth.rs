@@ -475,6 +475,38 @@ async fn a_session_expires_after_its_ttl_and_last_seen_is_kept_cheaply() {
 }
 
 #[tokio::test]
+async fn ended_sessions_and_old_login_attempts_are_pruned_after_their_keep() {
+    let app = app_with_world().await;
+    let client = app.login(Portal::Stokis, "stokis001").await;
+    let other = app.login(Portal::Mitra, "mitra0001").await;
+    app.submit_login(&app.client(), Portal::Mitra, "mitra0001", "wrong")
+        .await;
+    let csrf = app.csrf("mitra0001").await;
+    logout(&app, &other, Portal::Mitra, &csrf).await;
+    let prune = |later: Duration| {
+        let pool = app.db.pool.clone();
+        let at = app.clock.now() + later;
+        async move {
+            let mut conn = pool.acquire().await.unwrap();
+            domain::auth::retention::prune(&mut conn, at, 1000)
+                .await
+                .unwrap()
+        }
+    };
+    let month = Duration::days(30);
+    // The revoked session goes 30 days after the logout; the live one, which expires in 12
+    // hours, 30 days after that; the attempts (two logins, one wrong password) stay 90 days.
+    assert_eq!(prune(month - Duration::hours(1)).await, (0, 0));
+    assert_eq!(prune(month + Duration::hours(1)).await, (1, 0));
+    assert_eq!(me(&app, &client, Portal::Stokis).await, StatusCode::OK);
+    assert_eq!(prune(month + Duration::hours(13)).await, (1, 0));
+    assert_eq!(count(&app, "SELECT count(*) FROM sessions").await, 0);
+    assert_eq!(count(&app, "SELECT count(*) FROM login_attempts").await, 3);
+    assert_eq!(prune(Duration::days(89)).await, (0, 0));
+    assert_eq!(prune(Duration::days(91)).await, (0, 3));
+}
+
+#[tokio::test]
 async fn a_deactivated_user_loses_every_session_and_cannot_log_in() {
     let app = app_with_world().await;
     let client = app.login(Portal::Mitra, "mitra0001").await;
