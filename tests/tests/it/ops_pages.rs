@@ -94,8 +94,8 @@ async fn operators_see_the_queues_the_whatsapp_log_and_the_runs() {
     )
     .await;
     sqlx::query(
-        "INSERT INTO invoice_runs (run_date, status, overdue_marked, reminders, overdue_alerts, started_at, finished_at)
-         VALUES ('2026-11-27', 'DONE', 2, 3, 1, now(), now())",
+        "INSERT INTO invoice_runs (run_date, as_of, status, overdue_marked, reminders, overdue_alerts, started_at, finished_at)
+         VALUES ('2026-11-27', '2026-11-27', 'DONE', 2, 3, 1, now(), now())",
     )
     .execute(pool)
     .await
