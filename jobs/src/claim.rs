@@ -39,6 +39,19 @@ pub async fn due(
     .await
 }
 
+/// True when `queue` has a job due (the cheap look a watching consumer takes between batches).
+pub async fn any_due(conn: &mut PgConnection, queue: &str) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM apalis.jobs
+         WHERE job_type = $1
+           AND (status = 'Pending' OR (status = 'Failed' AND attempts < max_attempts))
+           AND run_at <= now())",
+    )
+    .bind(queue)
+    .fetch_one(conn)
+    .await
+}
+
 /// Locks one job again by id, if it is still due (a retry of a batch, one job at a time).
 pub async fn one(conn: &mut PgConnection, id: &str) -> Result<Option<Claimed>, sqlx::Error> {
     sqlx::query_as(

@@ -25,8 +25,14 @@ fn options_for(db: &str) -> PgConnectOptions {
 
 fn template_name() -> String {
     let mut hash: u64 = 0xcbf29ce484222325;
-    for m in domain::schema::MIGRATOR.iter() {
-        for b in m.checksum.iter() {
+    // Everything `schema::run` applies: the migrations, and the queue's trigger replaced after
+    // apalis's own.
+    let parts = domain::schema::MIGRATOR
+        .iter()
+        .map(|m| &m.checksum[..])
+        .chain([jobs::QUIET_NOTIFICATIONS.as_bytes()]);
+    for part in parts {
+        for b in part {
             hash = (hash ^ u64::from(*b)).wrapping_mul(0x100000001b3);
         }
     }

@@ -19,13 +19,15 @@ use domain::notify::{self, Expanded};
 use jobs::Notification;
 use jobs::claim::{self, Claimed};
 use sqlx::PgPool;
-use sqlx::postgres::PgListener;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Notify, watch};
 
-/// Without a wake-up, a consumer still looks every this often: for retries whose backoff has
-/// passed and jobs enqueued to run later, which send no notification.
+/// How often the queue is watched for due jobs: the longest a new event waits before its
+/// messages are written (a busy queue is drained batch after batch without waiting).
+const WATCH: Duration = Duration::from_millis(200);
+
+/// Without a wake-up, a consumer still looks this often on its own.
 const POLL: Duration = Duration::from_secs(1);
 
 /// What one batch did.
@@ -200,65 +202,31 @@ pub async fn consume(
     }
 }
 
-/// Wakes the consumers when a notification job is committed (apalis's insert trigger sends
-/// its queue name on `apalis::job::insert`). Without a connection it retries; the consumers
-/// still poll meanwhile.
-pub async fn listen(pool: PgPool, wakes: Vec<Arc<Notify>>, mut stop: watch::Receiver<bool>) {
+/// Wakes the consumers when notification jobs are due. The business transactions that enqueue
+/// them send no `NOTIFY` (see `jobs::QUIET_NOTIFICATIONS`: it would make their commits take
+/// turns), so the queue is watched: one indexed `EXISTS` every [`WATCH`] per process.
+pub async fn watch_queue(pool: PgPool, wakes: Vec<Arc<Notify>>, mut stop: watch::Receiver<bool>) {
+    let mut tick = tokio::time::interval(WATCH);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
-        let mut listener = match PgListener::connect_with(&pool).await {
-            Ok(l) => l,
-            Err(e) => {
-                tracing::warn!(error = %e, "cannot listen for new jobs; polling meanwhile");
-                tokio::select! {
-                    () = tokio::time::sleep(Duration::from_secs(5)) => continue,
-                    () = crate::until_set(&mut stop) => return,
+        tokio::select! {
+            _ = tick.tick() => {}
+            () = crate::until_set(&mut stop) => return,
+        }
+        let due = async {
+            let mut conn = pool.acquire().await?;
+            claim::any_due(&mut conn, jobs::queue::NOTIFICATIONS).await
+        }
+        .await;
+        match due {
+            Ok(true) => {
+                for w in &wakes {
+                    w.notify_one();
                 }
             }
-        };
-        if let Err(e) = listener.listen("apalis::job::insert").await {
-            tracing::warn!(error = %e, "cannot listen for new jobs; polling meanwhile");
-            continue;
+            Ok(false) => {}
+            // The consumers still look on their own every POLL.
+            Err(e) => tracing::debug!(error = %e, "watching the notifications queue failed"),
         }
-        loop {
-            let next = tokio::select! {
-                n = listener.recv() => n,
-                () = crate::until_set(&mut stop) => return,
-            };
-            match next {
-                Ok(n) if is_notification_job(n.payload()) => {
-                    for w in &wakes {
-                        w.notify_one();
-                    }
-                }
-                Ok(_) => {}
-                Err(e) => {
-                    tracing::warn!(error = %e, "lost the job listener; reconnecting");
-                    break;
-                }
-            }
-        }
-    }
-}
-
-fn is_notification_job(payload: &str) -> bool {
-    serde_json::from_str::<serde_json::Value>(payload)
-        .ok()
-        .and_then(|v| v.get("job_type")?.as_str().map(str::to_owned))
-        .is_some_and(|t| t == jobs::queue::NOTIFICATIONS)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_notification_jobs_wake_the_consumers() {
-        assert!(is_notification_job(
-            r#"{"job_type":"notifications","id":"01J","run_at":"2026-11-28T02:00:00Z"}"#
-        ));
-        assert!(!is_notification_job(
-            r#"{"job_type":"whatsapp","id":"01J","run_at":"2026-11-28T02:00:00Z"}"#
-        ));
-        assert!(!is_notification_job("not json"));
     }
 }

@@ -1,7 +1,8 @@
-//! The process: batch consumers for the notifications queue (`notification_batch`), one apalis
-//! consumer per other queue with its concurrency, all woken by PostgreSQL `LISTEN/NOTIFY` (so a
-//! job is picked up within milliseconds of the commit that created it), the 09:00 WIB cron, the
-//! session tracker, the stranded-message sweeper, and graceful shutdown.
+//! The process: batch consumers for the notifications queue (`notification_batch`, which
+//! watches its queue a few times a second), one apalis consumer per other queue with its
+//! concurrency, woken by PostgreSQL `LISTEN/NOTIFY` (so a job is picked up within milliseconds of
+//! the commit that created it), the 09:00 WIB cron, the session tracker, the stranded-message
+//! sweeper, and graceful shutdown.
 //!
 //! Shutdown: when `shutdown` resolves (SIGTERM, Ctrl-C) consumers stop taking jobs, jobs
 //! fetched but not started go back to their queue, and jobs in flight get the grace period to
@@ -260,7 +261,7 @@ pub async fn run(
         let wakes: Vec<Arc<tokio::sync::Notify>> = (0..q.concurrency)
             .map(|_| Arc::new(tokio::sync::Notify::new()))
             .collect();
-        batches.push(tokio::spawn(notification_batch::listen(
+        batches.push(tokio::spawn(notification_batch::watch_queue(
             pool.clone(),
             wakes.clone(),
             stop_rx.clone(),

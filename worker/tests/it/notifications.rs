@@ -424,3 +424,38 @@ async fn a_batch_expands_its_jobs_in_one_go_and_a_bad_job_fails_alone_with_a_bac
     assert_eq!(job_state(&db.pool, "unreadable").await.1, 2);
     assert_eq!(send_jobs(&db.pool).await.len(), 3);
 }
+
+#[tokio::test]
+async fn business_transactions_commit_without_a_wake_up_and_other_queues_keep_theirs() {
+    let (db, w) = world().await;
+    let mut listener = sqlx::postgres::PgListener::connect_with(&db.pool)
+        .await
+        .unwrap();
+    listener.listen("apalis::job::insert").await.unwrap();
+    let quiet = std::time::Duration::from_millis(300);
+
+    // An order enqueues its notification job without a NOTIFY (its commit need not take turns).
+    let order_id = place_order(&db, &w, &clock()).await;
+    notification_job_of(&db.pool, order_id).await; // it is there
+    let heard = tokio::time::timeout(quiet, listener.recv()).await;
+    assert!(
+        heard.is_err(),
+        "a notification job woke listeners: {heard:?}"
+    );
+
+    // A send job still wakes the whatsapp consumers.
+    let mut tx = db.pool.begin().await.unwrap();
+    jobs::enqueue(&mut tx, &[jobs::SendWhatsapp { log_id: 1 }])
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let heard = tokio::time::timeout(quiet * 10, listener.recv())
+        .await
+        .expect("the send job woke its consumers")
+        .unwrap();
+    assert!(
+        heard.payload().contains("\"whatsapp\""),
+        "{}",
+        heard.payload()
+    );
+}

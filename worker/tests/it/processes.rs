@@ -17,8 +17,8 @@ async fn a_committed_job_is_picked_up_within_a_second() {
     let dir = scratch_dir();
     let journal_path = dir.join("journal.jsonl");
     let worker = WorkerProcess::start(&db, "pickup", &journal_path, &[]);
-    // whatsapp and invoices on apalis; notifications in batches, with a listener of its own
-    worker.ready(&db, 2, 3).await;
+    // whatsapp and invoices on apalis, each listening; notifications in batches, watched
+    worker.ready(&db, 2, 2).await;
 
     let order_id = place_order(&db, &w, &SystemClock).await;
     let committed = Instant::now();
