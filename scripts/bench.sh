@@ -289,37 +289,67 @@ if wants order_create || wants enqueue_cost; then
   picks=$(q "$DB" "SELECT count(*) FROM bench.picks")
 fi
 
+# run_pgbench NAME SECONDS — the order_create baseline transaction at $CONNECTIONS clients; sets
+# P_TPS, P_FAILED and P_P50/P_P95/P_P99 (ms, from its per-transaction log).
+run_pgbench() {
+  local name=$1 secs=$2 dir=$WORK/pgbench-$1
+  mkdir -p "$dir"
+  (cd "$dir" && "$PGBENCH" -n -M prepared -c "$CONNECTIONS" -j 2 -T "$secs" -D picks="$picks" \
+    -f "$BENCH_DIR/order_create.pgbench" -l --log-prefix=tx -d "$DATABASE_URL") >"$dir.txt" 2>&1 ||
+    die "pgbench failed: $(tail -n 5 "$dir.txt")"
+  P_TPS=$(calc "%.1f" "$(sed -nE 's/^tps = ([0-9.]+) .*/\1/p' "$dir.txt" | tail -n 1)")
+  P_FAILED=$(sed -nE 's/^number of failed transactions: ([0-9]+).*/\1/p' "$dir.txt")
+  read -r P_P50 P_P95 P_P99 < <(cat "$dir"/tx.* | awk '{ print $3 / 1000 }' | sort -n |
+    awk '{ v[NR] = $1 } END { printf "%.2f %.2f %.2f\n", v[int(NR * 0.50) + 1], v[int(NR * 0.95) + 1], v[int(NR * 0.99) + 1] }')
+}
+
+# middle A B C — the middle one of three numbers.
+middle() { printf '%s\n' "$@" | sort -g | sed -n 2p; }
+
 if wants order_create; then
   step "warming up: wrk for 5 s (not measured)"
   run_wrk warmup 5
 
-  step "baseline: pgbench, the same transaction in SQL, $CONNECTIONS clients, ${DURATION} s"
+  # The web tier and its baseline take turns (pgbench, wrk, wrk, pgbench, pgbench, wrk) in
+  # rounds of half the duration, so a change in the machine's load within the minute weighs on
+  # both alike: rates are the mean of each one's three rounds, latencies the middle round's.
+  half=$((DURATION / 2))
+  step "order_create: wrk (POST /api/v1/orders, 8 lines) and pgbench (the same transaction in SQL), $CONNECTIONS clients each, 6 alternating rounds of $half s"
   q "$DB" "CHECKPOINT"
-  mkdir -p "$WORK/pgbench"
-  (cd "$WORK/pgbench" && "$PGBENCH" -n -M prepared -c "$CONNECTIONS" -j 2 -T "$DURATION" -D picks="$picks" \
-    -f "$BENCH_DIR/order_create.pgbench" -l --log-prefix=tx -d "$DATABASE_URL") >"$WORK/pgbench.txt" 2>&1 ||
-    die "pgbench failed: $(tail -n 5 "$WORK/pgbench.txt")"
-  PG_TPS=$(calc "%.1f" "$(sed -nE 's/^tps = ([0-9.]+) .*/\1/p' "$WORK/pgbench.txt" | tail -n 1)")
-  PG_FAILED=$(sed -nE 's/^number of failed transactions: ([0-9]+).*/\1/p' "$WORK/pgbench.txt")
-  read -r PG_P50 PG_P95 PG_P99 < <(cat "$WORK"/pgbench/tx.* | awk '{ print $3 / 1000 }' | sort -n |
-    awk '{ v[NR] = $1 } END { printf "%.2f %.2f %.2f\n", v[int(NR * 0.50) + 1], v[int(NR * 0.95) + 1], v[int(NR * 0.99) + 1] }')
-
-  step "order_create: wrk, POST /api/v1/orders with 8 lines, $CONNECTIONS connections, ${DURATION} s"
-  q "$DB" "CHECKPOINT"
-  run_wrk with "$DURATION"
-  WITH_RPS=$W_RPS
+  declare -A rates=() p50s=() p95s=() p99s=()
+  web_req=0 web_non2xx=0 pg_failed=0 r=0
+  for tool in pgbench wrk wrk pgbench pgbench wrk; do
+    r=$((r + 1))
+    if [[ $tool == wrk ]]; then
+      run_wrk "round$r" "$half"
+      rates[wrk]+=" $W_RPS" p50s[wrk]+=" $W_P50" p95s[wrk]+=" $W_P95" p99s[wrk]+=" $W_P99"
+      web_req=$((web_req + W_REQ)) web_non2xx=$((web_non2xx + W_NON2XX + W_SOCKET))
+    else
+      run_pgbench "round$r" "$half"
+      rates[pgbench]+=" $P_TPS" p50s[pgbench]+=" $P_P50" p95s[pgbench]+=" $P_P95" p99s[pgbench]+=" $P_P99"
+      pg_failed=$((pg_failed + ${P_FAILED:-0}))
+    fi
+  done
+  mean3() { calc "%.1f" "($(sed -E 's/^ //; s/ / + /g' <<<"$1")) / 3"; }
+  W_RPS=$(mean3 "${rates[wrk]}") PG_TPS=$(mean3 "${rates[pgbench]}")
+  # shellcheck disable=SC2086 # the lists are space-separated numbers
+  {
+    W_P50=$(middle ${p50s[wrk]}) W_P95=$(middle ${p95s[wrk]}) W_P99=$(middle ${p99s[wrk]})
+    PG_P50=$(middle ${p50s[pgbench]}) PG_P95=$(middle ${p95s[pgbench]}) PG_P99=$(middle ${p99s[pgbench]})
+  }
   web_peak_kb=$(vm "$WEB_PID" VmHWM)
-  row "order_create (web, HTTP)" "$W_RPS req/s" "p50 $W_P50 ms" "p95 $W_P95" "p99 $W_P99 ms; $W_REQ requests, non-2xx $W_NON2XX, socket errors $W_SOCKET"
-  row "order_create baseline (pgbench)" "$PG_TPS tx/s" "p50 $PG_P50 ms" "p95 $PG_P95" "p99 $PG_P99 ms; failed ${PG_FAILED:-0}"
+  row "order_create (web, HTTP)" "$W_RPS req/s" "p50 $W_P50 ms" "p95 $W_P95" "p99 $W_P99 ms; rounds:${rates[wrk]} req/s; $web_req requests, non-2xx/errors $web_non2xx"
+  row "order_create baseline (pgbench)" "$PG_TPS tx/s" "p50 $PG_P50 ms" "p95 $PG_P95" "p99 $PG_P99 ms; rounds:${rates[pgbench]} tx/s; failed $pg_failed"
   ratio=$(calc "%.2f" "$W_RPS / $PG_TPS")
   metric order_create "$W_RPS" "$PG_TPS" "$ratio"
   metric order_create_p50_ms "$W_P50" "$PG_P50" "$(calc "%.2f" "$W_P50 / $PG_P50")"
   metric order_create_p95_ms "$W_P95" "$PG_P95" "$(calc "%.2f" "$W_P95 / $PG_P95")"
   metric order_create_p99_ms "$W_P99" "$PG_P99" "$(calc "%.2f" "$W_P99 / $PG_P99")"
-  metric order_create_non2xx "$W_NON2XX" 0 -
+  metric order_create_non2xx "$web_non2xx" 0 -
+  WITH_RPS=$W_RPS
   ORDER_RATIO=$ratio
   ORDER_P99=$W_P99
-  ORDER_NON2XX=$((W_NON2XX + W_SOCKET))
+  ORDER_NON2XX=$web_non2xx
 fi
 
 if wants enqueue_cost; then
