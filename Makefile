@@ -14,7 +14,7 @@ run: ## start the demo: private PostgreSQL, migrate, seed once, web tier and wor
 test: ## install test needs, fmt check, clippy, all tests on a throwaway PostgreSQL (ARGS=filter)
 	@scripts/test.sh $(ARGS)
 
-bench: ## release build, own PostgreSQL, bench data; system vs raw PostgreSQL (~8 min; bench/results/)
+bench: ## release build, own PostgreSQL, bench data; system vs raw PostgreSQL (~10 min; bench/results/)
 	@scripts/bench.sh
 
 build: ## build the binaries (PROFILE=release by default, or debug)
