@@ -41,12 +41,13 @@ pub struct QueueStats {
     pub scheduled: i64,
     /// Taken by a worker (fetched or running).
     pub running: i64,
-    /// Failed, with attempts left: taken again at once.
+    /// Failed, with attempts left: taken again when its retry time comes.
     pub retrying: i64,
     /// Failed for good (no attempts left, or killed): listed with their error, can be retried.
     pub failed: i64,
     pub done: i64,
-    /// Seconds the oldest due job has been waiting (`None` when nothing waits).
+    /// Seconds the oldest due job (a retry only once its backoff is over) has been waiting
+    /// (`None` when nothing waits).
     pub oldest_waiting_secs: Option<i64>,
 }
 
@@ -67,8 +68,9 @@ pub async fn queue_stats(
                                        OR (j.status = 'Failed' AND j.attempts >= j.max_attempts)) AS failed,
                 count(j.id) FILTER (WHERE j.status = 'Done') AS done,
                 floor(extract(epoch FROM now() - min(j.run_at) FILTER (
-                    WHERE (j.status = 'Pending' AND j.run_at <= now())
-                       OR (j.status = 'Failed' AND j.attempts < j.max_attempts))))::bigint
+                    WHERE j.run_at <= now()
+                      AND (j.status = 'Pending'
+                           OR (j.status = 'Failed' AND j.attempts < j.max_attempts)))))::bigint
                     AS oldest_waiting_secs
          FROM unnest($1::text[]) WITH ORDINALITY AS q(queue, pos)
          LEFT JOIN apalis.jobs j ON j.job_type = q.queue

@@ -65,7 +65,7 @@ pub struct QueueStats {
     pub scheduled: i64,
     /// Taken by a worker.
     pub running: i64,
-    /// Failed with attempts left; taken again at once.
+    /// Failed with attempts left; taken again when its retry time comes.
     pub retrying: i64,
     /// Failed for good; listed in `failed`, can be retried from the admin page.
     pub failed: i64,

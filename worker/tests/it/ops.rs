@@ -64,6 +64,20 @@ async fn queue_counts_and_ages_and_a_failed_job_can_be_retried() {
         (wa.waiting, wa.scheduled, wa.oldest_waiting_secs),
         (0, 1, None)
     );
+    // A failed attempt waiting out its backoff is retrying, but not waiting yet.
+    sqlx::query(
+        "UPDATE apalis.jobs SET status = 'Failed', attempts = 1 WHERE job_type = 'whatsapp'",
+    )
+    .execute(&db.pool)
+    .await
+    .unwrap();
+    let stats = ops::queue_stats(&mut conn, &w.finance).await.unwrap();
+    let wa = &stats[1];
+    assert_eq!(
+        (wa.waiting, wa.retrying, wa.oldest_waiting_secs),
+        (0, 1, None),
+        "{wa:?}"
+    );
 
     let (failed, total) = ops::failed_jobs(&mut conn, &w.pusat, None, 1, 20)
         .await
