@@ -173,6 +173,18 @@ pub async fn enqueue_at<J: Job>(
         .map_err(|e| EnqueueError::Insert(e.to_string()))
 }
 
+/// A stored payload (JSON bytes, as `apalis.jobs.job` holds it) read as `J`; the error names the
+/// payload, for the jobs page: a payload this version cannot read (a new event from a newer web
+/// tier during a rolling deploy, a hand-edited row) fails that one job, not its consumer.
+pub fn read_payload<J: DeserializeOwned>(payload: &[u8]) -> Result<J, String> {
+    serde_json::from_slice(payload).map_err(|e| {
+        format!(
+            "cannot read the job payload {}: {e}",
+            String::from_utf8_lossy(payload)
+        )
+    })
+}
+
 /// Creates the job queue's tables (part of `migrate`), then quiets apalis's insert trigger for
 /// the notifications queue ([`QUIET_NOTIFICATIONS`]). Both steps are idempotent.
 pub async fn setup(pool: &sqlx::PgPool) -> Result<(), EnqueueError> {

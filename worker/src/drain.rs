@@ -82,17 +82,8 @@ async fn finish(
     Ok(())
 }
 
-fn read<J: serde::de::DeserializeOwned>(payload: &[u8]) -> Result<J, String> {
-    serde_json::from_slice(payload).map_err(|e| {
-        format!(
-            "cannot read the job payload {}: {e}",
-            String::from_utf8_lossy(payload)
-        )
-    })
-}
-
 async fn notification(sends: &SendPipeline, payload: &[u8]) -> Result<(), String> {
-    let event: Notification = read(payload)?;
+    let event: Notification = jobs::read_payload(payload)?;
     let mut tx = sends.pool.begin().await.map_err(|e| e.to_string())?;
     domain::notify::expand(&mut tx, sends.clock.as_ref(), &event)
         .await
@@ -104,7 +95,7 @@ async fn notification(sends: &SendPipeline, payload: &[u8]) -> Result<(), String
 /// instead of being slept through, as a worker shutting down does: the caller's clock may
 /// never move on its own.
 async fn send(sends: &SendPipeline, job_id: &str, payload: &[u8]) -> Result<(), String> {
-    let job: SendWhatsapp = read(payload)?;
+    let job: SendWhatsapp = jobs::read_payload(payload)?;
     let outcome = sends
         .step(job.log_id, job_id)
         .await

@@ -17,7 +17,7 @@
 use crate::handlers::{InFlight, Services};
 use domain::notify::{self, Expanded};
 use jobs::Notification;
-use jobs::claim::{self, Claimed};
+use jobs::claim;
 use sqlx::PgPool;
 use std::sync::Arc;
 use std::time::Duration;
@@ -52,7 +52,7 @@ pub async fn run_batch(svc: &Services, size: i64) -> Result<BatchOutcome, sqlx::
     let mut unreadable = Vec::new();
     let mut error = None;
     for job in &claimed {
-        match read(job) {
+        match jobs::read_payload::<Notification>(&job.job) {
             Ok(event) => match notify::write_messages(&mut tx, svc.clock.as_ref(), &event).await {
                 Ok(written) => {
                     out.merge(written);
@@ -129,15 +129,6 @@ async fn finish(
     tx.commit().await.map_err(|e| e.to_string())
 }
 
-fn read(job: &Claimed) -> Result<Notification, String> {
-    serde_json::from_slice(&job.job).map_err(|e| {
-        format!(
-            "cannot read the job payload {}: {e}",
-            String::from_utf8_lossy(&job.job)
-        )
-    })
-}
-
 /// One job in a transaction of its own; false when it failed (and was marked so).
 async fn run_one(svc: &Services, id: &str) -> bool {
     let attempt = async {
@@ -145,7 +136,7 @@ async fn run_one(svc: &Services, id: &str) -> bool {
         let Some(job) = claim::one(&mut tx, id).await.map_err(|e| e.to_string())? else {
             return Ok(()); // taken by another consumer meanwhile
         };
-        let event = read(&job)?;
+        let event: Notification = jobs::read_payload(&job.job)?;
         notify::expand(&mut tx, svc.clock.as_ref(), &event)
             .await
             .map_err(|e| e.to_string())?;
