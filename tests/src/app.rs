@@ -21,6 +21,21 @@ pub const UNKNOWN_HOST: &str = "unknown.localhost";
 /// The password of every fixture user (`fixtures::HASH`).
 pub const DEMO_PASSWORD: &str = "dfresto-demo";
 
+/// A logged-in browser: its cookies, and the CSRF token its forms carry.
+pub struct User {
+    pub client: reqwest::Client,
+    pub csrf: String,
+}
+
+/// Where a redirect points (empty when the response is not one).
+pub fn location(res: &reqwest::Response) -> String {
+    res.headers()
+        .get(reqwest::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
 /// The value of the hidden `csrf_token` field in a page.
 pub fn csrf_field(html: &str) -> Option<String> {
     let marker = r#"name="csrf_token" value=""#;
@@ -181,6 +196,48 @@ impl TestApp {
             res.text().await.unwrap_or_default()
         );
         client
+    }
+
+    /// [`TestApp::login`] together with the CSRF token the user's forms carry.
+    pub async fn user(&self, portal: Portal, username: &str) -> User {
+        let client = self.login(portal, username).await;
+        let csrf = self.csrf(username).await;
+        User { client, csrf }
+    }
+
+    /// GETs `path` on `portal` as `who`: the status and the page.
+    pub async fn get_as(
+        &self,
+        who: &User,
+        portal: Portal,
+        path: &str,
+    ) -> (reqwest::StatusCode, String) {
+        let res = who
+            .client
+            .get(self.url(portal, path))
+            .send()
+            .await
+            .expect("GET");
+        let status = res.status();
+        (status, res.text().await.expect("the page's text"))
+    }
+
+    /// POSTs a form with `fields` and `who`'s CSRF token to `path` on `portal`.
+    pub async fn post_as(
+        &self,
+        who: &User,
+        portal: Portal,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let mut form: Vec<(&str, &str)> = vec![("csrf_token", who.csrf.as_str())];
+        form.extend_from_slice(fields);
+        who.client
+            .post(self.url(portal, path))
+            .form(&form)
+            .send()
+            .await
+            .expect("POST")
     }
 
     /// The CSRF token of `username`'s newest live session: what the pages put in their forms.

@@ -7,51 +7,22 @@
 use chrono::Duration;
 use domain::{Clock, Portal};
 use reqwest::StatusCode;
-use reqwest::header::LOCATION;
 use tests::TestApp;
+use tests::app::{User, location};
 use tests::fixtures::World;
 
 use super::ops_support::{Log, failed_job, insert_log, job_state, log_state, pending_jobs};
 
-struct User {
-    client: reqwest::Client,
-    csrf: String,
-}
-
 async fn user(app: &TestApp, portal: Portal, username: &str) -> User {
-    let client = app.login(portal, username).await;
-    let csrf = app.csrf(username).await;
-    User { client, csrf }
+    app.user(portal, username).await
 }
 
 async fn get(app: &TestApp, who: &User, path: &str) -> (StatusCode, String) {
-    let res = who
-        .client
-        .get(app.url(Portal::Admin, path))
-        .send()
-        .await
-        .unwrap();
-    let status = res.status();
-    (status, res.text().await.unwrap())
+    app.get_as(who, Portal::Admin, path).await
 }
 
 async fn post(app: &TestApp, who: &User, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
-    let mut form: Vec<(&str, &str)> = vec![("csrf_token", who.csrf.as_str())];
-    form.extend_from_slice(fields);
-    who.client
-        .post(app.url(Portal::Admin, path))
-        .form(&form)
-        .send()
-        .await
-        .unwrap()
-}
-
-fn location(res: &reqwest::Response) -> String {
-    res.headers()
-        .get(LOCATION)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned()
+    app.post_as(who, Portal::Admin, path, fields).await
 }
 
 /// Follows a redirect with `who` and returns the page.

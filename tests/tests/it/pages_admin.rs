@@ -8,17 +8,12 @@
 use domain::purchase_order::{self, NewPurchaseOrder, PoAction};
 use domain::{Actor, Clock, DomainError, Portal, input::Line};
 use reqwest::StatusCode;
-use reqwest::header::LOCATION;
 use tests::TestApp;
+use tests::app::{User, location};
 use tests::fixtures::{World, count, warehouse_stock};
 
 /// Who posts, where, with which fields, and the role the refusal must name.
 type Refusal<'a> = (&'a User, String, Vec<(&'a str, &'a str)>, &'a str);
-
-struct User {
-    client: reqwest::Client,
-    csrf: String,
-}
 
 struct Setup {
     app: TestApp,
@@ -29,9 +24,7 @@ struct Setup {
 }
 
 async fn user(app: &TestApp, username: &str) -> User {
-    let client = app.login(Portal::Admin, username).await;
-    let csrf = app.csrf(username).await;
-    User { client, csrf }
+    app.user(Portal::Admin, username).await
 }
 
 async fn setup() -> Setup {
@@ -50,33 +43,11 @@ async fn setup() -> Setup {
 }
 
 async fn get(s: &Setup, who: &User, path: &str) -> (StatusCode, String) {
-    let res = who
-        .client
-        .get(s.app.url(Portal::Admin, path))
-        .send()
-        .await
-        .unwrap();
-    let status = res.status();
-    (status, res.text().await.unwrap())
+    s.app.get_as(who, Portal::Admin, path).await
 }
 
 async fn post(s: &Setup, who: &User, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
-    let mut form: Vec<(&str, &str)> = vec![("csrf_token", who.csrf.as_str())];
-    form.extend_from_slice(fields);
-    who.client
-        .post(s.app.url(Portal::Admin, path))
-        .form(&form)
-        .send()
-        .await
-        .unwrap()
-}
-
-fn location(res: &reqwest::Response) -> String {
-    res.headers()
-        .get(LOCATION)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned()
+    s.app.post_as(who, Portal::Admin, path, fields).await
 }
 
 /// Submits a PO as `who` (a stokis user) through the domain; returns (id, number, total).
