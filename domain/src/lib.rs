@@ -20,6 +20,7 @@ pub mod phone;
 pub mod purchase_order;
 pub mod role;
 pub mod schema;
+pub mod report;
 pub mod stock;
 mod text_enum;
 pub mod transition;

@@ -1,0 +1,1 @@
+//! The whatsapp-rust client: connection, supervisor, sends.

@@ -1,0 +1,1 @@
+//! The whatsapp-rust session store on PostgreSQL.
