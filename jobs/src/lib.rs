@@ -42,13 +42,31 @@ pub trait Job: Serialize + DeserializeOwned + Send + Sync + 'static {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum Notification {
-    OrderCreated { order_id: i64 },
-    OrderRejected { order_id: i64 },
-    OrderShipped { order_id: i64 },
-    PurchaseOrderApproved { purchase_order_id: i64 },
-    PurchaseOrderRejected { purchase_order_id: i64 },
-    PurchaseOrderShipped { purchase_order_id: i64 },
-    InvoiceCreated { invoice_id: i64 },
+    OrderCreated {
+        order_id: i64,
+    },
+    OrderRejected {
+        order_id: i64,
+    },
+    OrderShipped {
+        order_id: i64,
+    },
+    PurchaseOrderApproved {
+        purchase_order_id: i64,
+    },
+    PurchaseOrderRejected {
+        purchase_order_id: i64,
+    },
+    PurchaseOrderShipped {
+        purchase_order_id: i64,
+    },
+    InvoiceCreated {
+        invoice_id: i64,
+    },
+    /// A requested report has been rendered: its requester is told where to download it.
+    ReportReady {
+        report_run_id: i64,
+    },
 }
 
 impl Job for Notification {

@@ -9,6 +9,7 @@
 //! really inserted, so a retried notification job creates nothing twice.
 
 mod render;
+mod report;
 
 pub(crate) use render::render;
 
@@ -253,6 +254,9 @@ pub async fn write_messages(
             po_logs(conn, purchase_order_id, PoEvent::Shipped).await?
         }
         Notification::InvoiceCreated { invoice_id } => invoice_logs(conn, invoice_id).await?,
+        Notification::ReportReady { report_run_id } => {
+            report::ready_logs(conn, report_run_id).await?
+        }
     };
     let now = clock.now();
     let mut out = Expanded::default();

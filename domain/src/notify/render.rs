@@ -25,6 +25,7 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = templates![
     "invoice_reminder.txt",
     "invoice_overdue.txt",
     "invoice_overdue_finance.txt",
+    "report_ready.txt",
 ];
 
 /// WhatsApp refuses longer texts; the schema enforces the same limit.

@@ -36,7 +36,11 @@ pub enum Block {
     Heading(String),
     /// Label / value pairs: a KPI strip, the seller and the buyer of an invoice. `columns`
     /// says how many pairs go side by side in the PDF (1–4).
-    Facts { title: Option<String>, columns: u8, facts: Vec<Fact> },
+    Facts {
+        title: Option<String>,
+        columns: u8,
+        facts: Vec<Fact>,
+    },
     Paragraph(String),
     Table(Table),
     /// A chart over the rows of the table whose `sheet` is `table_sheet`.

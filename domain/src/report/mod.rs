@@ -3,6 +3,8 @@
 //! request them. Rendering to PDF / Excel is the `render` crate's, in the worker.
 
 pub mod doc;
+pub mod run;
+pub mod schedule;
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -91,7 +93,10 @@ impl Month {
     }
 
     pub fn of(d: NaiveDate) -> Month {
-        Month { year: d.year(), month: d.month() }
+        Month {
+            year: d.year(),
+            month: d.month(),
+        }
     }
 
     pub fn first_day(self) -> NaiveDate {
@@ -101,17 +106,29 @@ impl Month {
     /// The month before (December of last year for January).
     pub fn previous(self) -> Month {
         if self.month == 1 {
-            Month { year: self.year - 1, month: 12 }
+            Month {
+                year: self.year - 1,
+                month: 12,
+            }
         } else {
-            Month { year: self.year, month: self.month - 1 }
+            Month {
+                year: self.year,
+                month: self.month - 1,
+            }
         }
     }
 
     pub fn next(self) -> Month {
         if self.month == 12 {
-            Month { year: self.year + 1, month: 1 }
+            Month {
+                year: self.year + 1,
+                month: 1,
+            }
         } else {
-            Month { year: self.year, month: self.month + 1 }
+            Month {
+                year: self.year,
+                month: self.month + 1,
+            }
         }
     }
 
@@ -134,10 +151,21 @@ impl std::fmt::Display for Month {
 /// includes both ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReportParams {
-    MonthlySales { month: Month },
-    TopProducts { from: NaiveDate, to: NaiveDate, limit: u32 },
-    StokisPerformance { from: NaiveDate, to: NaiveDate },
-    InvoiceAging { as_of: NaiveDate },
+    MonthlySales {
+        month: Month,
+    },
+    TopProducts {
+        from: NaiveDate,
+        to: NaiveDate,
+        limit: u32,
+    },
+    StokisPerformance {
+        from: NaiveDate,
+        to: NaiveDate,
+    },
+    InvoiceAging {
+        as_of: NaiveDate,
+    },
 }
 
 impl ReportParams {
@@ -153,7 +181,9 @@ impl ReportParams {
     /// The stored form (`report_runs.params`), as the API takes it.
     pub fn to_json(&self) -> serde_json::Value {
         match self {
-            ReportParams::MonthlySales { month } => serde_json::json!({ "month": month.to_string() }),
+            ReportParams::MonthlySales { month } => {
+                serde_json::json!({ "month": month.to_string() })
+            }
             ReportParams::TopProducts { from, to, limit } => {
                 serde_json::json!({ "from": from, "to": to, "limit": limit })
             }
@@ -192,7 +222,7 @@ impl ReportParams {
             }
         };
         let text = |name: &str| obj.get(name).and_then(|v| v.as_str()).map(str::trim);
-        let mut date = |name: &str, errors: &mut FieldErrors| -> Option<NaiveDate> {
+        let date = |name: &str, errors: &mut FieldErrors| -> Option<NaiveDate> {
             match text(name) {
                 None | Some("") => {
                     errors.insert(format!("params.{name}"), "tanggal wajib diisi".into());
@@ -210,7 +240,7 @@ impl ReportParams {
                 },
             }
         };
-        let mut period = |errors: &mut FieldErrors| -> Option<(NaiveDate, NaiveDate)> {
+        let period = |errors: &mut FieldErrors| -> Option<(NaiveDate, NaiveDate)> {
             let from = date("from", errors);
             let to = date("to", errors);
             let (from, to) = (from?, to?);
@@ -312,19 +342,53 @@ mod tests {
 
     #[test]
     fn months_parse_and_step() {
-        assert_eq!(Month::parse("2026-11"), Some(Month { year: 2026, month: 11 }));
+        assert_eq!(
+            Month::parse("2026-11"),
+            Some(Month {
+                year: 2026,
+                month: 11
+            })
+        );
         assert_eq!(Month::parse("2026-13"), None);
         assert_eq!(Month::parse("26-11"), None);
-        let jan = Month { year: 2026, month: 1 };
-        assert_eq!(jan.previous(), Month { year: 2025, month: 12 });
-        assert_eq!(Month { year: 2024, month: 2 }.days(), 29);
-        assert_eq!(Month { year: 2026, month: 12 }.last_day().to_string(), "2026-12-31");
+        let jan = Month {
+            year: 2026,
+            month: 1,
+        };
+        assert_eq!(
+            jan.previous(),
+            Month {
+                year: 2025,
+                month: 12
+            }
+        );
+        assert_eq!(
+            Month {
+                year: 2024,
+                month: 2
+            }
+            .days(),
+            29
+        );
+        assert_eq!(
+            Month {
+                year: 2026,
+                month: 12
+            }
+            .last_day()
+            .to_string(),
+            "2026-12-31"
+        );
     }
 
     #[test]
     fn bad_params_name_their_field() {
-        let e = ReportParams::parse(ReportKind::MonthlySales, &json!({"month": "2026-13"}), today())
-            .expect_err("bad month");
+        let e = ReportParams::parse(
+            ReportKind::MonthlySales,
+            &json!({"month": "2026-13"}),
+            today(),
+        )
+        .expect_err("bad month");
         assert!(e.contains_key("params.month"));
         let e = ReportParams::parse(
             ReportKind::TopProducts,
@@ -332,7 +396,10 @@ mod tests {
             today(),
         )
         .expect_err("from after to");
-        assert!(e.contains_key("params.to") && e.contains_key("params.limit"), "{e:?}");
+        assert!(
+            e.contains_key("params.to") && e.contains_key("params.limit"),
+            "{e:?}"
+        );
         let e = ReportParams::parse(
             ReportKind::StokisPerformance,
             &json!({"from": "2025-01-01", "to": "2026-02-01"}),
@@ -340,8 +407,12 @@ mod tests {
         )
         .expect_err("too long");
         assert!(e["params.to"].contains("366"));
-        let e = ReportParams::parse(ReportKind::InvoiceAging, &json!({"as_of": "2026-12-08"}), today())
-            .expect_err("future");
+        let e = ReportParams::parse(
+            ReportKind::InvoiceAging,
+            &json!({"as_of": "2026-12-08"}),
+            today(),
+        )
+        .expect_err("future");
         assert!(e.contains_key("params.as_of"));
     }
 

@@ -2,9 +2,14 @@
 //! notification pipeline), the crash-safe send steps the worker runs them through, the shared
 //! rate limiter, the connection's session state, and the admin views (log list, retry, budget).
 
+mod demo;
 pub mod limiter;
+pub mod redirect;
 pub mod send;
 pub mod session;
+
+pub use demo::{DEMO_DATA_KEY, is_demo_data, set_demo_data};
+pub use redirect::redirect_text;
 
 pub use limiter::{Budget, LimiterConfig, Slot, WaitReason, budget};
 pub use send::{
@@ -37,6 +42,7 @@ text_enum! {
         Invoice => "INVOICE",
         Reminder => "REMINDER",
         Manual => "MANUAL",
+        Report => "REPORT",
     }
 }
 
@@ -47,6 +53,7 @@ text_enum! {
         Stokis => "stokis",
         Finance => "finance",
         Manual => "manual",
+        Staff => "staff",
     }
 }
 
@@ -72,11 +79,22 @@ pub struct WhatsappLog {
     pub scheduled_for: DateTime<Utc>,
     pub created_at: DateTime<Utc>,
     pub sent_at: Option<DateTime<Utc>>,
+    /// The WhatsApp server took the message (its ack).
+    pub acked_at: Option<DateTime<Utc>>,
+    /// The recipient's phone received it (one grey tick becomes two).
+    pub delivered_at: Option<DateTime<Utc>>,
+    /// The recipient opened it (blue ticks; only if they share read receipts).
+    pub read_at: Option<DateTime<Utc>>,
+    /// The server's refusal code, when it refused the message.
+    pub nack_code: Option<String>,
+    /// Why the server held the message back (error 463), when it did.
+    pub hold_reason: Option<String>,
 }
 
 const LOG_COLUMNS: &str =
     "id, phone, message, status, type, event, recipient, order_id, purchase_order_id,
-    invoice_id, stokis_id, mitra_id, attempts, last_error, scheduled_for, created_at, sent_at";
+    invoice_id, stokis_id, mitra_id, attempts, last_error, scheduled_for, created_at, sent_at,
+    acked_at, delivered_at, read_at, nack_code, hold_reason";
 
 /// Head-office staff who run the WhatsApp pipeline: they read the log and retry messages.
 pub fn can_manage(actor: &Actor) -> bool {
@@ -254,7 +272,7 @@ pub async fn retry(
             }
             None => None,
         },
-        Recipient::Finance => match user_id {
+        Recipient::Finance | Recipient::Staff => match user_id {
             Some(u) => {
                 sqlx::query_scalar("SELECT phone FROM users WHERE id = $1")
                     .bind(u)

@@ -12,3 +12,4 @@ mod ops;
 mod processes;
 mod sending;
 mod support;
+mod wa_store;

@@ -24,6 +24,7 @@ fn type_label(kind: LogType) -> &'static str {
         LogType::Invoice => "Invoice",
         LogType::Reminder => "Pengingat",
         LogType::Manual => "Manual",
+        LogType::Report => "Laporan",
     }
 }
 

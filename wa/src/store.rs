@@ -1,1 +1,0 @@
-//! The whatsapp-rust session store on PostgreSQL.
