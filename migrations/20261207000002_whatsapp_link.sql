@@ -15,7 +15,9 @@ ALTER TABLE whatsapp_sessions
     ADD COLUMN command        TEXT CHECK (command IN ('LOGOUT', 'PAIR_QR', 'PAIR_CODE')),
     ADD COLUMN command_phone  TEXT,
     ADD COLUMN command_at     TIMESTAMPTZ,
-    ADD COLUMN command_by     BIGINT REFERENCES users (id),
+    -- Who asked, as a record only: no foreign key, so the seed's TRUNCATE users CASCADE (a demo
+    -- reset) cannot take the pairing and the wa_* session with it.
+    ADD COLUMN command_by     BIGINT,
     -- A pairing code is requested for one number; the other commands carry none.
     ADD CONSTRAINT whatsapp_sessions_command_phone
         CHECK (CASE WHEN command = 'PAIR_CODE' THEN command_phone IS NOT NULL

@@ -1,1 +1,0 @@
-//! The whatsapp-rust client: connection, supervisor, sends.
