@@ -7,7 +7,6 @@ use crate::actor::Actor;
 use crate::clock::Clock;
 use crate::error::DomainError;
 use crate::phone::Phone;
-use crate::role::Role;
 use crate::text_enum::text_enum;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -204,11 +203,7 @@ pub async fn request_command(
     session_id: &str,
     cmd: Command,
 ) -> Result<(), DomainError> {
-    if !matches!(actor.role, Role::Pusat | Role::Finance) {
-        return Err(DomainError::Forbidden(
-            "hanya pusat dan finance yang boleh mengatur WhatsApp".into(),
-        ));
-    }
+    super::require_manager(actor)?;
     let cmd = match cmd {
         Command::PairCode { phone } => match Phone::parse(&phone) {
             Ok(phone) => Command::PairCode {

@@ -14,6 +14,7 @@ mod browser_flows;
 mod domain_billing;
 mod domain_orders;
 mod domain_purchase_orders;
+mod domain_whatsapp_link;
 mod ops_api;
 mod ops_pages;
 mod ops_support;
