@@ -174,13 +174,11 @@ impl AppSyncStore for PgStore {
     }
 
     async fn clear_mutation_macs(&self, name: &str) -> Result<()> {
-        sqlx::query("DELETE FROM wa_mutation_macs WHERE session_id = $1 AND name = $2")
-            .bind(self.sid())
-            .bind(name)
-            .execute(self.pool())
-            .await
-            .map_err(db)?;
-        Ok(())
+        self.execute_keyed(
+            "DELETE FROM wa_mutation_macs WHERE session_id = $1 AND name = $2",
+            name,
+        )
+        .await
     }
 
     async fn get_latest_sync_key_id(&self) -> Result<Option<Vec<u8>>> {

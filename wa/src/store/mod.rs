@@ -133,6 +133,18 @@ impl PgStore {
         &self.inner.session_id
     }
 
+    /// Runs `sql`, a statement over `$1` = this session and `$2` = `key` (the single-key
+    /// deletes of the traits).
+    async fn execute_keyed(&self, sql: &'static str, key: &str) -> Result<()> {
+        sqlx::query(sql)
+            .bind(self.sid())
+            .bind(key)
+            .execute(self.pool())
+            .await
+            .map_err(db)?;
+        Ok(())
+    }
+
     /// Makes sure the `whatsapp_sessions` row the `wa_*` rows reference exists. Called before
     /// every write; only the first call per store value reaches the database.
     async fn ready(&self) -> Result<()> {

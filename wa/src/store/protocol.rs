@@ -63,13 +63,11 @@ impl ProtocolStore for PgStore {
     }
 
     async fn clear_sender_key_devices(&self, group_jid: &str) -> Result<()> {
-        sqlx::query("DELETE FROM wa_sender_key_devices WHERE session_id = $1 AND group_jid = $2")
-            .bind(self.sid())
-            .bind(group_jid)
-            .execute(self.pool())
-            .await
-            .map_err(db)?;
-        Ok(())
+        self.execute_keyed(
+            "DELETE FROM wa_sender_key_devices WHERE session_id = $1 AND group_jid = $2",
+            group_jid,
+        )
+        .await
     }
 
     async fn delete_sender_key_device_rows(&self, device_jids: &[&str]) -> Result<()> {
@@ -264,13 +262,11 @@ impl ProtocolStore for PgStore {
     }
 
     async fn delete_devices(&self, user: &str) -> Result<()> {
-        sqlx::query("DELETE FROM wa_device_lists WHERE session_id = $1 AND user_id = $2")
-            .bind(self.sid())
-            .bind(user)
-            .execute(self.pool())
-            .await
-            .map_err(db)?;
-        Ok(())
+        self.execute_keyed(
+            "DELETE FROM wa_device_lists WHERE session_id = $1 AND user_id = $2",
+            user,
+        )
+        .await
     }
 
     async fn get_group_metadata(&self, group_jid: &str) -> Result<Option<Vec<u8>>> {
@@ -300,13 +296,11 @@ impl ProtocolStore for PgStore {
     }
 
     async fn delete_group_metadata(&self, group_jid: &str) -> Result<()> {
-        sqlx::query("DELETE FROM wa_group_metadata WHERE session_id = $1 AND group_jid = $2")
-            .bind(self.sid())
-            .bind(group_jid)
-            .execute(self.pool())
-            .await
-            .map_err(db)?;
-        Ok(())
+        self.execute_keyed(
+            "DELETE FROM wa_group_metadata WHERE session_id = $1 AND group_jid = $2",
+            group_jid,
+        )
+        .await
     }
 
     async fn get_tc_token(&self, jid: &str) -> Result<Option<TcTokenEntry>> {
@@ -348,13 +342,11 @@ impl ProtocolStore for PgStore {
     }
 
     async fn delete_tc_token(&self, jid: &str) -> Result<()> {
-        sqlx::query("DELETE FROM wa_tc_tokens WHERE session_id = $1 AND jid = $2")
-            .bind(self.sid())
-            .bind(jid)
-            .execute(self.pool())
-            .await
-            .map_err(db)?;
-        Ok(())
+        self.execute_keyed(
+            "DELETE FROM wa_tc_tokens WHERE session_id = $1 AND jid = $2",
+            jid,
+        )
+        .await
     }
 
     async fn get_all_tc_token_jids(&self) -> Result<Vec<String>> {
