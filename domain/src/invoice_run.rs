@@ -665,18 +665,9 @@ pub async fn schedule_today(
     if is_done(conn, today).await? {
         return Ok(None);
     }
-    let queued: bool = sqlx::query_scalar(
-        "SELECT EXISTS (
-             SELECT 1 FROM apalis.jobs
-             WHERE job_type = $1
-               AND (status IN ('Pending', 'Queued', 'Running')
-                    OR (status = 'Failed' AND attempts < max_attempts))
-               AND convert_from(job, 'UTF8')::jsonb ->> 'date' = $2)",
-    )
-    .bind(jobs::queue::INVOICES)
-    .bind(today.to_string())
-    .fetch_one(&mut *conn)
-    .await?;
+    let queued =
+        jobs::inspect::live_job_exists(conn, jobs::queue::INVOICES, "date", &today.to_string())
+            .await?;
     if queued {
         return Ok(None);
     }

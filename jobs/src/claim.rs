@@ -3,7 +3,7 @@
 //! batches), where apalis runs each job in its own. The rows keep apalis's meaning, so apalis
 //! consumers of the same queue, the retry buttons and the jobs page see nothing different.
 
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use sqlx::PgConnection;
 
 /// A due job, locked by the caller's transaction until it ends.
@@ -18,23 +18,27 @@ pub struct Claimed {
 
 /// Locks up to `limit` due jobs of `queue` (pending, or failed with attempts left and their
 /// retry time come), in apalis's order; jobs other transactions hold are skipped, so
-/// concurrent consumers share the queue.
+/// concurrent consumers share the queue. Due by the database clock or the caller's `now`,
+/// whichever is later: a worker passes its clock (the same time, give or take the hosts'
+/// drift), a test passes the clock it set ahead, and the jobs due by then run.
 pub async fn due(
     conn: &mut PgConnection,
     queue: &str,
     limit: i64,
+    now: DateTime<Utc>,
 ) -> Result<Vec<Claimed>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, job, attempts FROM apalis.jobs
          WHERE job_type = $1
            AND (status = 'Pending' OR (status = 'Failed' AND attempts < max_attempts))
-           AND run_at <= now()
-         ORDER BY priority DESC, run_at
+           AND run_at <= GREATEST(now(), $3)
+         ORDER BY priority DESC, run_at, id
          LIMIT $2
          FOR UPDATE SKIP LOCKED",
     )
     .bind(queue)
     .bind(limit)
+    .bind(now)
     .fetch_all(conn)
     .await
 }

@@ -5,6 +5,8 @@
 //! transaction makes the job exist exactly when the business change does.
 
 pub mod claim;
+pub mod inspect;
+pub mod wake;
 
 use apalis_core::task::builder::TaskBuilder;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -204,42 +206,17 @@ pub fn read_payload<J: DeserializeOwned>(payload: &[u8]) -> Result<J, String> {
 }
 
 /// Creates the job queue's tables (part of `migrate`), then quiets apalis's insert trigger for
-/// the notifications queue ([`QUIET_NOTIFICATIONS`]). Both steps are idempotent.
+/// the notifications queue ([`wake::quiet_notifications_sql`]). Both steps are idempotent.
 pub async fn setup(pool: &sqlx::PgPool) -> Result<(), EnqueueError> {
     apalis_postgres::PostgresStorage::<()>::setup(pool)
         .await
         .map_err(|e| EnqueueError::Insert(e.to_string()))?;
-    sqlx::raw_sql(QUIET_NOTIFICATIONS)
+    sqlx::raw_sql(sqlx::AssertSqlSafe(wake::quiet_notifications_sql()))
         .execute(pool)
         .await
         .map_err(|e| EnqueueError::Insert(e.to_string()))?;
     Ok(())
 }
-
-/// apalis's insert trigger, less the wake-up for `notifications` jobs.
-///
-/// The trigger `NOTIFY`s listeners of every job due now, and PostgreSQL serialises the commits
-/// of notifying transactions behind one lock held through the WAL flush. Every order, PO and
-/// invoice transaction enqueues a notification, so they would all commit one at a time: a
-/// pgbench transaction inserting a row and a job ran at ~2,000/s with the wake-up and ~4,000/s
-/// without. The notifications queue is consumed by the worker's batch consumers, which watch
-/// the queue with a cheap query a few times a second instead; the other queues (jobs from the
-/// workers themselves and rare manual actions) keep their wake-ups. Replaced after apalis's
-/// own migrations on every `migrate`: an apalis upgrade that recreates the trigger brings the
-/// wake-ups back, which costs speed, not correctness.
-pub const QUIET_NOTIFICATIONS: &str = "
-CREATE OR REPLACE FUNCTION apalis.notify_new_jobs() RETURNS TRIGGER AS $$
-BEGIN
-    IF NEW.run_at <= now() AND NEW.job_type <> 'notifications' THEN
-        PERFORM pg_notify(
-            'apalis::job::insert',
-            json_build_object('job_type', NEW.job_type, 'id', NEW.id, 'run_at', NEW.run_at)::text
-        );
-    END IF;
-    RETURN NEW;
-END;
-$$ LANGUAGE plpgsql;
-";
 
 #[cfg(test)]
 mod tests {

@@ -1,7 +1,7 @@
 //! `TestApp`: the real web service, started in-process on a random local port against a fresh
 //! database, with a clock the test controls, an HTTP client that reaches every portal, and the
 //! jobs its requests enqueue run on demand ([`TestApp::run_pending_jobs`]) through the worker's
-//! handlers and a fake WhatsApp transport.
+//! consumer and handlers and a fake WhatsApp transport.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -14,6 +14,10 @@ use worker::messenger::{FakeMessenger, Messenger};
 use worker::send::SendPipeline;
 
 use crate::db::TestDb;
+use crate::drain::{self, Drained};
+use domain::invoice_run::RunConfig;
+use std::sync::atomic::AtomicUsize;
+use worker::handlers::Services;
 
 /// Hosts the client resolves to the server (glibc does not resolve `*.localhost` by itself).
 pub const UNKNOWN_HOST: &str = "unknown.localhost";
@@ -88,25 +92,53 @@ impl TestApp {
         }
     }
 
-    /// Runs every due job of the notifications and WhatsApp queues once, in this process, as a
-    /// worker would (`worker::drain_once`): notifications write their WhatsApp log rows, and
-    /// the messages are sent through [`TestApp::messenger`] on the app's clock. Sends are not
-    /// spaced and quiet hours are off, so everything due goes now; the daily cap still holds.
-    /// Returns the number of jobs run.
+    /// Runs every due job of the notifications, WhatsApp and invoices queues once, in this
+    /// process, with the worker's own consumer and handlers ([`crate::drain`]): notifications
+    /// write their WhatsApp log rows, and the messages are sent through
+    /// [`TestApp::messenger`] on the app's clock. Sends are not spaced and quiet hours are off,
+    /// so everything due goes now; the daily cap still holds. Returns the number of jobs run.
+    ///
+    /// A job that fails fails the test, with its error: a test that expects failures says so
+    /// with [`TestApp::run_pending_jobs_expecting_failures`].
     pub async fn run_pending_jobs(&self) -> usize {
+        let drained = self.run_pending_jobs_expecting_failures().await;
+        assert!(
+            drained.failed.is_empty(),
+            "jobs failed while the test ran them: {:#?}",
+            drained.failed
+        );
+        drained.ran
+    }
+
+    /// [`TestApp::run_pending_jobs`] for a test that expects jobs to fail: what ran and what
+    /// failed, with the errors (the failed jobs are marked so and retried after their backoff,
+    /// as in the worker).
+    pub async fn run_pending_jobs_expecting_failures(&self) -> Drained {
         let mut policy = domain::whatsapp::SendPolicy::default();
         policy.limiter.min_gap = chrono::Duration::zero();
         policy.limiter.max_gap = chrono::Duration::zero();
         policy.limiter.quiet_hours = None;
         let messenger: Arc<dyn Messenger> = Arc::new(self.messenger.clone());
+        let clock: SharedClock = self.clock.clone();
         let sends = SendPipeline {
             pool: self.db.pool.clone(),
-            clock: self.clock.clone(),
+            clock: clock.clone(),
             policy,
             messenger,
             timeout: Duration::from_secs(5),
         };
-        worker::drain_once(&sends)
+        // Shutting down from the start: a short wait between sends becomes a job for then
+        // instead of a sleep, since this clock only moves when the test moves it.
+        let (_stop, shutdown) = tokio::sync::watch::channel(true);
+        let services = Services {
+            pool: self.db.pool.clone(),
+            clock,
+            sends,
+            invoice_run: RunConfig::default(),
+            shutdown,
+            in_flight: AtomicUsize::new(0),
+        };
+        drain::drain_once(&services)
             .await
             .expect("run the pending jobs")
     }

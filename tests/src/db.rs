@@ -27,10 +27,11 @@ fn template_name() -> String {
     let mut hash: u64 = 0xcbf29ce484222325;
     // Everything `schema::run` applies: the migrations, and the queue's trigger replaced after
     // apalis's own.
+    let quiet = jobs::wake::quiet_notifications_sql();
     let parts = domain::schema::MIGRATOR
         .iter()
         .map(|m| &m.checksum[..])
-        .chain([jobs::QUIET_NOTIFICATIONS.as_bytes()]);
+        .chain([quiet.as_bytes()]);
     for part in parts {
         for b in part {
             hash = (hash ^ u64::from(*b)).wrapping_mul(0x100000001b3);

@@ -4,6 +4,7 @@
 pub mod app;
 pub mod browser;
 pub mod db;
+pub mod drain;
 pub mod empty_db;
 pub mod fixtures;
 

@@ -7,7 +7,9 @@ use apalis_core::error::BoxDynError;
 use apalis_core::task::data::Data;
 use apalis_core::task::task_id::TaskId;
 use domain::SharedClock;
-use domain::invoice_run::RunConfig;
+use domain::error::DomainError;
+use domain::invoice_run::{RunConfig, RunSummary};
+use domain::notify::NotifyError;
 use jobs::{InvoiceRun, SendWhatsapp};
 use serde::de::DeserializeOwned;
 use sqlx::PgPool;
@@ -58,12 +60,22 @@ pub async fn send_whatsapp(
     task_id: TaskId,
 ) -> Result<(), BoxDynError> {
     let job: SendWhatsapp = read(payload)?;
+    run_send(&svc, &job, &task_id.to_string()).await?;
+    Ok(())
+}
+
+/// The work of one `whatsapp` job `job_id`, whoever took it from the queue (apalis in the
+/// worker, `claim` in the test kit).
+pub async fn run_send(
+    svc: &Services,
+    job: &SendWhatsapp,
+    job_id: &str,
+) -> Result<Outcome, DomainError> {
     let _running = InFlight::enter(&svc.in_flight);
-    let job_id = task_id.to_string();
     tracing::info!(queue = "whatsapp", task_id = %job_id, log_id = job.log_id, "job started");
     let outcome = svc
         .sends
-        .run_job(job.log_id, &job_id, svc.shutdown.clone())
+        .run_job(job.log_id, job_id, svc.shutdown.clone())
         .await?;
     match &outcome {
         Outcome::Sent { attempt, .. } => {
@@ -73,7 +85,7 @@ pub async fn send_whatsapp(
             tracing::info!(task_id = %job_id, log_id = job.log_id, outcome = ?other, "WhatsApp send job done");
         }
     }
-    Ok(())
+    Ok(outcome)
 }
 
 /// `invoices`: the daily invoice run for the job's date.
@@ -83,8 +95,18 @@ pub async fn invoice_run(
     task_id: TaskId,
 ) -> Result<(), BoxDynError> {
     let job: InvoiceRun = read(payload)?;
+    run_invoice_run(&svc, &job, &task_id.to_string()).await?;
+    Ok(())
+}
+
+/// The work of one `invoices` job `job_id`, whoever took it from the queue.
+pub async fn run_invoice_run(
+    svc: &Services,
+    job: &InvoiceRun,
+    job_id: &str,
+) -> Result<RunSummary, NotifyError> {
     let _running = InFlight::enter(&svc.in_flight);
-    tracing::info!(queue = "invoices", task_id = %task_id, date = %job.date, "job started");
+    tracing::info!(queue = "invoices", task_id = %job_id, date = %job.date, "job started");
     let summary = domain::invoice_run::run(
         &svc.pool,
         svc.clock.as_ref(),
@@ -94,7 +116,7 @@ pub async fn invoice_run(
     )
     .await?;
     tracing::info!(
-        task_id = %task_id,
+        task_id = %job_id,
         date = %summary.run_date,
         already_done = summary.already_done,
         overdue_marked = summary.overdue_marked,
@@ -102,5 +124,5 @@ pub async fn invoice_run(
         overdue_alerts = summary.overdue_alerts,
         "invoice run finished"
     );
-    Ok(())
+    Ok(summary)
 }

@@ -7,7 +7,6 @@
 //! A library as well as the `dfresto-worker` binary, so tests drive the same code.
 
 pub mod config;
-pub mod drain;
 pub mod handlers;
 pub mod messenger;
 pub mod notification_batch;
@@ -16,7 +15,6 @@ pub mod send;
 mod session;
 
 pub use config::WorkerConfig;
-pub use drain::drain_once;
 
 /// Resolves once `flag` is true (or its sender is gone). Returns nothing, so no borrow of the
 /// channel is held across the caller's next await (that borrow is not `Send`).

@@ -31,18 +31,25 @@ const WATCH: Duration = Duration::from_millis(200);
 const POLL: Duration = Duration::from_secs(1);
 
 /// What one batch did.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct BatchOutcome {
     /// Jobs taken from the queue.
     pub taken: usize,
-    /// Jobs that failed (they run again after their backoff).
-    pub failed: usize,
+    /// The jobs that failed, with their errors (they run again after their backoff).
+    pub failed: Vec<FailedAttempt>,
+}
+
+/// A job whose attempt failed: its id and the error recorded on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FailedAttempt {
+    pub job_id: String,
+    pub error: String,
 }
 
 /// Takes up to `size` due notification jobs and expands them in one transaction.
 pub async fn run_batch(svc: &Services, size: i64) -> Result<BatchOutcome, sqlx::Error> {
     let mut tx = svc.pool.begin().await?;
-    let claimed = claim::due(&mut tx, jobs::queue::NOTIFICATIONS, size).await?;
+    let claimed = claim::due(&mut tx, jobs::queue::NOTIFICATIONS, size, svc.clock.now()).await?;
     if claimed.is_empty() {
         return Ok(BatchOutcome::default());
     }
@@ -82,10 +89,11 @@ pub async fn run_batch(svc: &Services, size: i64) -> Result<BatchOutcome, sqlx::
                 messages = out.pending.len() + out.failed.len(),
                 "notification batch expanded"
             );
-            Ok(BatchOutcome {
-                taken,
-                failed: unreadable.len(),
-            })
+            let failed = unreadable
+                .into_iter()
+                .map(|(job_id, error)| FailedAttempt { job_id, error })
+                .collect();
+            Ok(BatchOutcome { taken, failed })
         }
         Err(e) => {
             tracing::warn!(
@@ -93,10 +101,13 @@ pub async fn run_batch(svc: &Services, size: i64) -> Result<BatchOutcome, sqlx::
                 error = %e,
                 "notification batch failed; running its jobs one by one"
             );
-            let mut failed = 0;
+            let mut failed = Vec::new();
             for job in &claimed {
-                if !run_one(svc, &job.id).await {
-                    failed += 1;
+                if let Some(error) = run_one(svc, &job.id).await {
+                    failed.push(FailedAttempt {
+                        job_id: job.id.clone(),
+                        error,
+                    });
                 }
             }
             Ok(BatchOutcome {
@@ -129,8 +140,8 @@ async fn finish(
     tx.commit().await.map_err(|e| e.to_string())
 }
 
-/// One job in a transaction of its own; false when it failed (and was marked so).
-async fn run_one(svc: &Services, id: &str) -> bool {
+/// One job in a transaction of its own; its error when it failed (and was marked so).
+async fn run_one(svc: &Services, id: &str) -> Option<String> {
     let attempt = async {
         let mut tx = svc.pool.begin().await.map_err(|e| e.to_string())?;
         let Some(job) = claim::one(&mut tx, id).await.map_err(|e| e.to_string())? else {
@@ -147,7 +158,7 @@ async fn run_one(svc: &Services, id: &str) -> bool {
     }
     .await;
     let Err(error) = attempt else {
-        return true;
+        return None;
     };
     tracing::warn!(queue = "notifications", task_id = %id, %error, "job failed");
     let marked = async {
@@ -159,7 +170,7 @@ async fn run_one(svc: &Services, id: &str) -> bool {
         // The job stays due and is taken again by the next batch.
         tracing::warn!(task_id = %id, error = %e, "could not record the failed job");
     }
-    false
+    Some(error)
 }
 
 /// One consumer: batches back to back while they come full, then waits for a wake-up, the poll

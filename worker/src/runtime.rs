@@ -146,7 +146,7 @@ async fn sweep(
         .await;
         let purged = async {
             let mut conn = pool.acquire().await?;
-            domain::ops::purge_done_jobs(&mut conn, chrono::Duration::days(7), 5000).await
+            jobs::inspect::purge_done(&mut conn, domain::ops::KEEP_DONE_JOBS, 5000).await
         }
         .await;
         let pruned = async {

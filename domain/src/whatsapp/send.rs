@@ -491,22 +491,18 @@ pub async fn requeue_stranded(
     if !got {
         return Ok(Vec::new());
     }
+    let queued = jobs::inspect::live_job_keys(conn, jobs::queue::WHATSAPP, "log_id").await?;
     let ids: Vec<i64> = sqlx::query_scalar(
         "SELECT l.id FROM whatsapp_logs l
          WHERE l.status = 'PENDING' AND l.scheduled_for < $1
            AND (l.claimed_at IS NULL OR l.claimed_at < $2)
-           AND NOT EXISTS (
-               SELECT 1 FROM apalis.jobs j
-               WHERE j.job_type = $3
-                 AND (j.status IN ('Pending', 'Queued', 'Running')
-                      OR (j.status = 'Failed' AND j.attempts < j.max_attempts))
-                 AND convert_from(j.job, 'UTF8')::jsonb ->> 'log_id' = l.id::text)
+           AND l.id::text <> ALL($3::text[])
          ORDER BY l.scheduled_for, l.id
          LIMIT $4",
     )
     .bind(now - older_than)
     .bind(now - policy.claim_ttl)
-    .bind(jobs::queue::WHATSAPP)
+    .bind(queued)
     .bind(limit)
     .fetch_all(&mut *conn)
     .await?;

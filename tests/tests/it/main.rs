@@ -21,6 +21,7 @@ mod ops_support;
 mod pages_admin;
 mod pages_mitra;
 mod pages_stokis;
+mod test_kit_drain;
 mod web_auth;
 mod web_health;
 mod web_portals;

@@ -126,13 +126,13 @@ async fn queue_counts_and_ages_and_a_failed_job_can_be_retried() {
     .await
     .unwrap();
     assert_eq!(
-        ops::purge_done_jobs(&mut conn, Duration::days(7), 100)
+        jobs::inspect::purge_done(&mut conn, Duration::days(7), 100)
             .await
             .unwrap(),
         1
     );
     assert_eq!(
-        ops::purge_done_jobs(&mut conn, Duration::days(7), 100)
+        jobs::inspect::purge_done(&mut conn, Duration::days(7), 100)
             .await
             .unwrap(),
         0
