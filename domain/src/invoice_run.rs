@@ -22,6 +22,7 @@ use crate::history::Entity;
 use crate::money::format_rupiah;
 use crate::notify::{self, Contact, Expanded, Inserted, NewLog, NotifyError};
 use crate::role::Role;
+use crate::setting::Setting;
 use crate::transition::{self, By, InvoiceAction, InvoiceStatus};
 use crate::whatsapp::Recipient;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -47,21 +48,26 @@ impl Default for RunConfig {
 }
 
 impl RunConfig {
-    /// Reads `INVOICE_REMINDER_DAYS` (`7`, or a list like `7,3,1`) and
-    /// `INVOICE_OVERDUE_ALERT_DAYS` (`1,7,14,30`).
-    pub fn from_vars(get: impl Fn(&str) -> Option<String>) -> Result<RunConfig, String> {
+    /// The milestones from their settings (an absent one keeps its default): reminder days
+    /// before the due date (`7`, or a list like `7,3,1`) and alert days after it
+    /// (`1,7,14,30`).
+    pub fn from_settings(
+        reminder_days: Option<&Setting>,
+        overdue_alert_days: Option<&Setting>,
+    ) -> Result<RunConfig, String> {
         let mut cfg = RunConfig::default();
-        if let Some(v) = get("INVOICE_REMINDER_DAYS") {
-            cfg.reminder_days = parse_days("INVOICE_REMINDER_DAYS", &v, 0)?;
+        if let Some(v) = reminder_days {
+            cfg.reminder_days = parse_days(v, 0)?;
         }
-        if let Some(v) = get("INVOICE_OVERDUE_ALERT_DAYS") {
-            cfg.overdue_alert_days = parse_days("INVOICE_OVERDUE_ALERT_DAYS", &v, 1)?;
+        if let Some(v) = overdue_alert_days {
+            cfg.overdue_alert_days = parse_days(v, 1)?;
         }
         Ok(cfg)
     }
 }
 
-fn parse_days(name: &str, v: &str, min: u32) -> Result<Vec<u32>, String> {
+fn parse_days(setting: &Setting, min: u32) -> Result<Vec<u32>, String> {
+    let (name, v) = (setting.name, &setting.value);
     let mut days = Vec::new();
     for part in v.split(',').map(str::trim).filter(|p| !p.is_empty()) {
         let d: u32 = part
@@ -735,24 +741,18 @@ mod tests {
 
     #[test]
     fn days_lists_parse_sorted_and_unique() {
-        let cfg = RunConfig::from_vars(|k| match k {
-            "INVOICE_REMINDER_DAYS" => Some("7, 1,3,7".into()),
-            "INVOICE_OVERDUE_ALERT_DAYS" => Some("30,1".into()),
-            _ => None,
-        })
-        .unwrap();
+        let set = |v: &str| Setting::new("DAYS", v);
+        let cfg = RunConfig::from_settings(Some(&set("7, 1,3,7")), Some(&set("30,1"))).unwrap();
         assert_eq!(cfg.reminder_days, vec![1, 3, 7]);
         assert_eq!(cfg.overdue_alert_days, vec![1, 30]);
         assert_eq!(
-            RunConfig::from_vars(|_| None).unwrap(),
+            RunConfig::from_settings(None, None).unwrap(),
             RunConfig::default()
         );
-        assert!(
-            RunConfig::from_vars(|k| (k == "INVOICE_OVERDUE_ALERT_DAYS").then(|| "0".into()))
-                .is_err()
-        );
-        assert!(
-            RunConfig::from_vars(|k| (k == "INVOICE_REMINDER_DAYS").then(|| "x".into())).is_err()
+        assert!(RunConfig::from_settings(None, Some(&set("0"))).is_err());
+        assert_eq!(
+            RunConfig::from_settings(Some(&set("x")), None).unwrap_err(),
+            "DAYS: not a list of days: \"x\""
         );
     }
 

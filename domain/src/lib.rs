@@ -21,6 +21,7 @@ pub mod purchase_order;
 pub mod report;
 pub mod role;
 pub mod schema;
+pub mod setting;
 pub mod stock;
 mod text_enum;
 pub mod transition;

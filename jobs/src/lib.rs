@@ -13,7 +13,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Queue names; each is consumed by its own worker pool with its own concurrency.
 pub mod queue {
@@ -120,29 +120,23 @@ pub enum EnqueueError {
     Insert(String),
 }
 
-/// BENCH ONLY: set to `1`, [`enqueue`] and [`enqueue_at`] insert nothing, so `make bench` can
-/// measure what the job row costs a business transaction. Never set it anywhere else: without
-/// job rows nobody is notified and no daily run happens. Read once per process.
-pub const BENCH_SKIP_ENQUEUE_VAR: &str = "DFRESTO_BENCH_SKIP_ENQUEUE";
+/// Set by [`skip_enqueue_for_bench`]; never in production.
+static SKIP_FOR_BENCH: AtomicBool = AtomicBool::new(false);
 
-fn skip_enqueue_from(value: Option<&str>) -> bool {
-    value.is_some_and(|v| v.trim() == "1")
+/// BENCH ONLY: from now on [`enqueue`] and [`enqueue_at`] insert nothing in this process, so
+/// `make bench` can measure what the job row costs a business transaction. Without job rows
+/// nobody is notified and no daily run happens, so it is loud in the logs; `switch` names the
+/// setting that turned it on (the processes' config reads it).
+pub fn skip_enqueue_for_bench(switch: &str) {
+    SKIP_FOR_BENCH.store(true, Ordering::SeqCst);
+    tracing::warn!(
+        "WARNING: {switch} — jobs are NOT enqueued (no notifications, no invoice runs). This is \
+         a benchmark-only setting: unset it outside `make bench`."
+    );
 }
 
-/// True when [`BENCH_SKIP_ENQUEUE_VAR`] is `1` in this process's environment.
-pub fn bench_skip_enqueue() -> bool {
-    static SKIP: OnceLock<bool> = OnceLock::new();
-    *SKIP.get_or_init(|| skip_enqueue_from(std::env::var(BENCH_SKIP_ENQUEUE_VAR).ok().as_deref()))
-}
-
-/// Processes call this at start-up: a bench-only switch left on must be loud in the logs.
-pub fn warn_if_bench_switches() {
-    if bench_skip_enqueue() {
-        tracing::warn!(
-            "WARNING: {BENCH_SKIP_ENQUEUE_VAR}=1 — jobs are NOT enqueued (no notifications, no \
-             invoice runs). This is a benchmark-only setting: unset it outside `make bench`."
-        );
-    }
+fn bench_skip_enqueue() -> bool {
+    SKIP_FOR_BENCH.load(Ordering::Relaxed)
 }
 
 /// Enqueues jobs on the caller's connection: inside the caller's transaction when it has one.
@@ -231,14 +225,5 @@ mod tests {
         );
         let back: Notification = serde_json::from_value(json).unwrap();
         assert_eq!(back, Notification::OrderCreated { order_id: 7 });
-    }
-
-    #[test]
-    fn only_an_explicit_1_skips_enqueueing() {
-        assert!(skip_enqueue_from(Some("1")));
-        assert!(skip_enqueue_from(Some(" 1\n")));
-        for v in [None, Some(""), Some("0"), Some("true"), Some("yes")] {
-            assert!(!skip_enqueue_from(v), "{v:?}");
-        }
     }
 }

@@ -21,10 +21,14 @@
 use std::net::IpAddr;
 use std::path::PathBuf;
 
-use domain::whatsapp::LimiterConfig;
+use domain::setting::Setting;
+use domain::whatsapp::{LimiterConfig, LimiterSettings};
 
 /// Everything the web tier needs to know about its surroundings. Fields are public so tests can
 /// build one directly with [`Config::new`] and adjust it, without touching the environment.
+/// The bench-only switch that turns enqueueing off (see [`Config::bench_skip_enqueue`]).
+pub const BENCH_SKIP_ENQUEUE_VAR: &str = "DFRESTO_BENCH_SKIP_ENQUEUE";
+
 #[derive(Debug, Clone)]
 pub struct Config {
     pub database_url: String,
@@ -39,6 +43,9 @@ pub struct Config {
     /// The worker's send limiter settings (the budget shown on the admin page).
     pub whatsapp_limiter: LimiterConfig,
     pub whatsapp_session_id: String,
+    /// BENCH ONLY (`DFRESTO_BENCH_SKIP_ENQUEUE=1`): enqueue no jobs, see
+    /// [`jobs::skip_enqueue_for_bench`].
+    pub bench_skip_enqueue: bool,
 }
 
 /// A configuration value that can't be used, with what to do about it.
@@ -77,6 +84,7 @@ impl Config {
             db_max_connections: 20,
             whatsapp_limiter: LimiterConfig::default(),
             whatsapp_session_id: "default".to_owned(),
+            bench_skip_enqueue: false,
         }
     }
 
@@ -148,10 +156,21 @@ impl Config {
                 |s| s.parse::<u32>().ok().filter(|n| (1..=1000).contains(n)),
             )?;
         }
-        config.whatsapp_limiter = LimiterConfig::from_vars(get).map_err(ConfigError::Whatsapp)?;
+        // The worker reads the same four (`worker::config::limiter_settings`): this tier only
+        // shows the day's budget they give.
+        let setting = |name: &'static str| get(name).map(|v| Setting::new(name, v));
+        config.whatsapp_limiter = LimiterConfig::from_settings(&LimiterSettings {
+            daily_cap: setting("WHATSAPP_DAILY_CAP"),
+            gap_min_secs: setting("WHATSAPP_GAP_MIN_SECS"),
+            gap_max_secs: setting("WHATSAPP_GAP_MAX_SECS"),
+            quiet_hours: setting("WHATSAPP_QUIET_HOURS"),
+        })
+        .map_err(ConfigError::Whatsapp)?;
         if let Some(v) = get("WHATSAPP_SESSION_ID") {
             config.whatsapp_session_id = v.trim().to_owned();
         }
+        // Only an explicit `1`: a stray `true` or `0` must not silence every notification.
+        config.bench_skip_enqueue = get(BENCH_SKIP_ENQUEUE_VAR).is_some_and(|v| v.trim() == "1");
         Ok(config)
     }
 }
@@ -274,6 +293,28 @@ mod tests {
         ])
         .unwrap_err();
         assert!(err.to_string().contains("WHATSAPP_DAILY_CAP"), "{err}");
+    }
+
+    #[test]
+    fn only_an_explicit_1_skips_enqueueing() {
+        let with = |v: &str| {
+            from(&[
+                ("DATABASE_URL", "postgres://x@h/db"),
+                (BENCH_SKIP_ENQUEUE_VAR, v),
+            ])
+            .unwrap()
+            .bench_skip_enqueue
+        };
+        assert!(with("1"));
+        assert!(with(" 1\n"));
+        for v in ["", "0", "true", "yes"] {
+            assert!(!with(v), "{v:?}");
+        }
+        assert!(
+            !from(&[("DATABASE_URL", "postgres://x@h/db")])
+                .unwrap()
+                .bench_skip_enqueue
+        );
     }
 
     #[test]

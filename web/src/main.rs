@@ -91,7 +91,9 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
     let pool = server::connect(&config.database_url, config.db_max_connections).await?;
     match command {
         Command::Serve => {
-            jobs::warn_if_bench_switches();
+            if config.bench_skip_enqueue {
+                jobs::skip_enqueue_for_bench(&format!("{}=1", web::config::BENCH_SKIP_ENQUEUE_VAR));
+            }
             match migrate::is_current(&pool).await {
                 Ok(true) => {}
                 Ok(false) | Err(_) => tracing::warn!(

@@ -2,7 +2,8 @@
 //! Every variable is listed in [`WorkerConfig::from_vars`].
 
 use domain::invoice_run::RunConfig;
-use domain::whatsapp::SendPolicy;
+use domain::setting::Setting;
+use domain::whatsapp::{LimiterSettings, RetrySettings, SendPolicy};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -57,6 +58,19 @@ pub struct WorkerConfig {
     pub session_id: String,
 }
 
+/// The WhatsApp limiter's variables, which the web tier reads too (it shows the day's budget):
+/// `WHATSAPP_DAILY_CAP`, `WHATSAPP_GAP_MIN_SECS`, `WHATSAPP_GAP_MAX_SECS`,
+/// `WHATSAPP_QUIET_HOURS`.
+pub fn limiter_settings(get: impl Fn(&str) -> Option<String>) -> LimiterSettings {
+    let setting = |name: &'static str| get(name).map(|v| Setting::new(name, v));
+    LimiterSettings {
+        daily_cap: setting("WHATSAPP_DAILY_CAP"),
+        gap_min_secs: setting("WHATSAPP_GAP_MIN_SECS"),
+        gap_max_secs: setting("WHATSAPP_GAP_MAX_SECS"),
+        quiet_hours: setting("WHATSAPP_QUIET_HOURS"),
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 #[error("configuration: {0}")]
 pub struct ConfigError(String);
@@ -92,6 +106,7 @@ impl WorkerConfig {
     /// - `WORKER_DB_POOL` (enough for the concurrency), `WORKER_INSTANCE` (a label for logs),
     ///   `WORKER_SWEEP_SECS` (60)
     pub fn from_vars(get: impl Fn(&str) -> Option<String>) -> Result<WorkerConfig, ConfigError> {
+        let setting = |name: &'static str| get(name).map(|v| Setting::new(name, v));
         let database_url =
             get("DATABASE_URL").ok_or_else(|| ConfigError("DATABASE_URL is not set".into()))?;
         let secs = |name: &str, default: u64| -> Result<Duration, ConfigError> {
@@ -223,8 +238,20 @@ impl WorkerConfig {
             missed_heartbeats: num("WORKER_MISSED_HEARTBEATS", 6)?.max(2),
             shutdown_grace: secs("WORKER_SHUTDOWN_GRACE_SECS", 30)?,
             invoice_run_at,
-            invoice_run: RunConfig::from_vars(&get).map_err(ConfigError)?,
-            send: SendPolicy::from_vars(&get).map_err(ConfigError)?,
+            invoice_run: RunConfig::from_settings(
+                setting("INVOICE_REMINDER_DAYS").as_ref(),
+                setting("INVOICE_OVERDUE_ALERT_DAYS").as_ref(),
+            )
+            .map_err(ConfigError)?,
+            send: SendPolicy::from_settings(
+                &limiter_settings(&get),
+                &RetrySettings {
+                    max_attempts: setting("WHATSAPP_MAX_ATTEMPTS"),
+                    base_secs: setting("WHATSAPP_RETRY_BASE_SECS"),
+                    max_secs: setting("WHATSAPP_RETRY_MAX_SECS"),
+                },
+            )
+            .map_err(ConfigError)?,
             send_timeout: secs("WHATSAPP_SEND_TIMEOUT_SECS", 30)?.max(Duration::from_secs(1)),
             sweep_every: secs("WORKER_SWEEP_SECS", 60)?.max(Duration::from_secs(1)),
             messenger,

@@ -36,7 +36,6 @@ async fn main() -> ExitCode {
         .with_ansi(std::io::stdout().is_terminal())
         .init();
 
-    jobs::warn_if_bench_switches();
     let cfg = match WorkerConfig::from_env() {
         Ok(cfg) => cfg,
         Err(e) => {

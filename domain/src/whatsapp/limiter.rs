@@ -6,6 +6,7 @@
 //! workers asking at once are served one after the other and the cap holds exactly.
 
 use crate::clock::{Clock, jakarta_at, jakarta_date, jakarta_start_of_day, to_jakarta};
+use crate::setting::Setting;
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Timelike, Utc};
 use serde::Serialize;
 use sqlx::PgConnection;
@@ -34,33 +35,46 @@ impl Default for LimiterConfig {
     }
 }
 
+/// The limiter's settings as given (see [`LimiterConfig::from_settings`]).
+#[derive(Debug, Clone, Default)]
+pub struct LimiterSettings {
+    pub daily_cap: Option<Setting>,
+    pub gap_min_secs: Option<Setting>,
+    pub gap_max_secs: Option<Setting>,
+    pub quiet_hours: Option<Setting>,
+}
+
 fn hm(h: u32, m: u32) -> NaiveTime {
     NaiveTime::from_hms_opt(h, m, 0).unwrap_or(NaiveTime::MIN)
 }
 
 impl LimiterConfig {
-    /// Reads `WHATSAPP_DAILY_CAP` (1000), `WHATSAPP_GAP_MIN_SECS` (4), `WHATSAPP_GAP_MAX_SECS`
-    /// (12; decimals allowed) and `WHATSAPP_QUIET_HOURS` (`21:00-07:00`, or `off`) through
-    /// `get`, so the worker and the web tier (which shows the budget) read the same settings.
-    pub fn from_vars(get: impl Fn(&str) -> Option<String>) -> Result<LimiterConfig, String> {
+    /// The limiter from its settings (an absent one keeps its default): the daily cap
+    /// (1000), the gap between sends in seconds (4 to 12; decimals allowed) and the quiet
+    /// hours (`21:00-07:00`, or `off`). The worker and the web tier (which shows the budget)
+    /// read the same settings.
+    pub fn from_settings(s: &LimiterSettings) -> Result<LimiterConfig, String> {
         let mut cfg = LimiterConfig::default();
-        if let Some(v) = get("WHATSAPP_DAILY_CAP") {
-            cfg.daily_cap = v
-                .trim()
-                .parse()
-                .map_err(|_| format!("WHATSAPP_DAILY_CAP: not a whole number: {v:?}"))?;
+        if let Some(v) = &s.daily_cap {
+            cfg.daily_cap = v.whole_number()?;
         }
-        if let Some(v) = get("WHATSAPP_GAP_MIN_SECS") {
-            cfg.min_gap = parse_secs("WHATSAPP_GAP_MIN_SECS", &v)?;
+        if let Some(v) = &s.gap_min_secs {
+            cfg.min_gap = parse_secs(v)?;
         }
-        if let Some(v) = get("WHATSAPP_GAP_MAX_SECS") {
-            cfg.max_gap = parse_secs("WHATSAPP_GAP_MAX_SECS", &v)?;
+        if let Some(v) = &s.gap_max_secs {
+            cfg.max_gap = parse_secs(v)?;
         }
         if cfg.max_gap < cfg.min_gap {
-            return Err("WHATSAPP_GAP_MAX_SECS is below WHATSAPP_GAP_MIN_SECS".into());
+            let name =
+                |v: &Option<Setting>, default: &'static str| v.as_ref().map_or(default, |v| v.name);
+            return Err(format!(
+                "{} is below {}",
+                name(&s.gap_max_secs, "the longest gap"),
+                name(&s.gap_min_secs, "the shortest gap")
+            ));
         }
-        if let Some(v) = get("WHATSAPP_QUIET_HOURS") {
-            cfg.quiet_hours = parse_quiet_hours(&v)?;
+        if let Some(v) = &s.quiet_hours {
+            cfg.quiet_hours = parse_quiet_hours(v)?;
         }
         Ok(cfg)
     }
@@ -108,7 +122,8 @@ impl LimiterConfig {
     }
 }
 
-fn parse_secs(name: &str, v: &str) -> Result<Duration, String> {
+fn parse_secs(setting: &Setting) -> Result<Duration, String> {
+    let (name, v) = (setting.name, &setting.value);
     let secs: f64 = v
         .trim()
         .parse()
@@ -120,12 +135,12 @@ fn parse_secs(name: &str, v: &str) -> Result<Duration, String> {
 }
 
 /// `21:00-07:00`; `off`, `none` or an empty value for no quiet hours.
-pub fn parse_quiet_hours(v: &str) -> Result<Option<(NaiveTime, NaiveTime)>, String> {
-    let v = v.trim();
+pub fn parse_quiet_hours(setting: &Setting) -> Result<Option<(NaiveTime, NaiveTime)>, String> {
+    let (name, v) = (setting.name, setting.value.trim());
     if v.is_empty() || v.eq_ignore_ascii_case("off") || v.eq_ignore_ascii_case("none") {
         return Ok(None);
     }
-    let bad = || format!("WHATSAPP_QUIET_HOURS: expected HH:MM-HH:MM or off, got {v:?}");
+    let bad = || format!("{name}: expected HH:MM-HH:MM or off, got {v:?}");
     let (a, b) = v.split_once('-').ok_or_else(bad)?;
     let a = NaiveTime::parse_from_str(a.trim(), "%H:%M").map_err(|_| bad())?;
     let b = NaiveTime::parse_from_str(b.trim(), "%H:%M").map_err(|_| bad())?;
@@ -365,31 +380,33 @@ mod tests {
     }
 
     #[test]
-    fn settings_come_from_variables() {
-        let vars = |k: &str| match k {
-            "WHATSAPP_DAILY_CAP" => Some("50".to_string()),
-            "WHATSAPP_GAP_MIN_SECS" => Some("0.5".to_string()),
-            "WHATSAPP_GAP_MAX_SECS" => Some("2".to_string()),
-            "WHATSAPP_QUIET_HOURS" => Some("off".to_string()),
-            _ => None,
-        };
-        let cfg = LimiterConfig::from_vars(vars).unwrap();
+    fn settings_are_read_and_checked() {
+        let set = |name, v: &str| Some(Setting::new(name, v));
+        let cfg = LimiterConfig::from_settings(&LimiterSettings {
+            daily_cap: set("CAP", "50"),
+            gap_min_secs: set("MIN", "0.5"),
+            gap_max_secs: set("MAX", "2"),
+            quiet_hours: set("QUIET", "off"),
+        })
+        .unwrap();
         assert_eq!(cfg.daily_cap, 50);
         assert_eq!(cfg.min_gap, Duration::milliseconds(500));
         assert_eq!(cfg.max_gap, Duration::seconds(2));
         assert_eq!(cfg.quiet_hours, None);
         assert_eq!(
-            LimiterConfig::from_vars(|_| None).unwrap(),
+            LimiterConfig::from_settings(&LimiterSettings::default()).unwrap(),
             LimiterConfig::default()
         );
-        assert!(
-            LimiterConfig::from_vars(|k| (k == "WHATSAPP_QUIET_HOURS").then(|| "9pm".into()))
-                .is_err()
-        );
-        assert!(
-            LimiterConfig::from_vars(|k| (k == "WHATSAPP_GAP_MIN_SECS").then(|| "20".into()))
-                .is_err()
-        );
+        let quiet = LimiterConfig::from_settings(&LimiterSettings {
+            quiet_hours: set("QUIET", "9pm"),
+            ..LimiterSettings::default()
+        });
+        assert!(quiet.unwrap_err().starts_with("QUIET: "));
+        let gaps = LimiterConfig::from_settings(&LimiterSettings {
+            gap_min_secs: set("MIN", "20"),
+            ..LimiterSettings::default()
+        });
+        assert_eq!(gaps.unwrap_err(), "the longest gap is below MIN");
     }
 
     #[test]

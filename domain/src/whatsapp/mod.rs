@@ -11,10 +11,10 @@ pub mod session;
 pub use demo::{DEMO_DATA_KEY, is_demo_data, set_demo_data};
 pub use redirect::redirect_text;
 
-pub use limiter::{Budget, LimiterConfig, Slot, WaitReason, budget};
+pub use limiter::{Budget, LimiterConfig, LimiterSettings, Slot, WaitReason, budget};
 pub use send::{
-    Claim, FailureKind, FailureOutcome, Outgoing, RetryPolicy, SendPolicy, Skip, claim, mark_sent,
-    message_id_for, postpone, record_failure, requeue_stranded,
+    Claim, FailureKind, FailureOutcome, Outgoing, RetryPolicy, RetrySettings, SendPolicy, Skip,
+    claim, mark_sent, message_id_for, postpone, record_failure, requeue_stranded,
 };
 
 use crate::actor::Actor;

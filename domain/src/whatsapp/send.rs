@@ -13,11 +13,12 @@
 //! person receives one message. Without a persisted id the retry could not be told apart from a
 //! new message; without the claim two jobs for one row could send in parallel.
 
-use super::LimiterConfig;
 use super::limiter::{self, Slot, WaitReason};
+use super::{LimiterConfig, LimiterSettings};
 use crate::clock::Clock;
 use crate::error::DomainError;
 use crate::phone::Phone;
+use crate::setting::Setting;
 use chrono::{DateTime, Duration, Utc};
 use sqlx::PgConnection;
 
@@ -44,24 +45,27 @@ impl Default for RetryPolicy {
     }
 }
 
+/// The retry policy's settings as given (see [`RetryPolicy::from_settings`]).
+#[derive(Debug, Clone, Default)]
+pub struct RetrySettings {
+    pub max_attempts: Option<Setting>,
+    pub base_secs: Option<Setting>,
+    pub max_secs: Option<Setting>,
+}
+
 impl RetryPolicy {
-    /// Reads `WHATSAPP_MAX_ATTEMPTS` (5), `WHATSAPP_RETRY_BASE_SECS` (30) and
-    /// `WHATSAPP_RETRY_MAX_SECS` (3600).
-    pub fn from_vars(get: impl Fn(&str) -> Option<String>) -> Result<RetryPolicy, String> {
+    /// The retry policy from its settings (an absent one keeps its default): attempts (5),
+    /// the first retry's wait in seconds (30) and the longest wait (3600).
+    pub fn from_settings(s: &RetrySettings) -> Result<RetryPolicy, String> {
         let mut p = RetryPolicy::default();
-        let num = |name: &str, v: String| -> Result<u32, String> {
-            v.trim()
-                .parse()
-                .map_err(|_| format!("{name}: not a whole number: {v:?}"))
-        };
-        if let Some(v) = get("WHATSAPP_MAX_ATTEMPTS") {
-            p.max_attempts = num("WHATSAPP_MAX_ATTEMPTS", v)?.max(1);
+        if let Some(v) = &s.max_attempts {
+            p.max_attempts = v.whole_number::<u32>()?.max(1);
         }
-        if let Some(v) = get("WHATSAPP_RETRY_BASE_SECS") {
-            p.base_delay = Duration::seconds(i64::from(num("WHATSAPP_RETRY_BASE_SECS", v)?));
+        if let Some(v) = &s.base_secs {
+            p.base_delay = Duration::seconds(i64::from(v.whole_number::<u32>()?));
         }
-        if let Some(v) = get("WHATSAPP_RETRY_MAX_SECS") {
-            p.max_delay = Duration::seconds(i64::from(num("WHATSAPP_RETRY_MAX_SECS", v)?));
+        if let Some(v) = &s.max_secs {
+            p.max_delay = Duration::seconds(i64::from(v.whole_number::<u32>()?));
         }
         Ok(p)
     }
@@ -107,10 +111,13 @@ impl Default for SendPolicy {
 }
 
 impl SendPolicy {
-    pub fn from_vars(get: impl Fn(&str) -> Option<String>) -> Result<SendPolicy, String> {
+    pub fn from_settings(
+        limiter: &LimiterSettings,
+        retry: &RetrySettings,
+    ) -> Result<SendPolicy, String> {
         Ok(SendPolicy {
-            limiter: LimiterConfig::from_vars(&get)?,
-            retry: RetryPolicy::from_vars(&get)?,
+            limiter: LimiterConfig::from_settings(limiter)?,
+            retry: RetryPolicy::from_settings(retry)?,
             ..SendPolicy::default()
         })
     }
@@ -541,15 +548,19 @@ mod tests {
 
     #[test]
     fn retry_settings_come_from_variables() {
-        let p = RetryPolicy::from_vars(|k| match k {
-            "WHATSAPP_MAX_ATTEMPTS" => Some("3".into()),
-            "WHATSAPP_RETRY_BASE_SECS" => Some("2".into()),
-            _ => None,
+        let p = RetryPolicy::from_settings(&RetrySettings {
+            max_attempts: Some(Setting::new("ATTEMPTS", "3")),
+            base_secs: Some(Setting::new("BASE", "2")),
+            max_secs: None,
         })
         .unwrap();
         assert_eq!(p.max_attempts, 3);
         assert_eq!(p.base_delay, Duration::seconds(2));
         assert_eq!(p.max_delay, Duration::hours(1));
-        assert!(RetryPolicy::from_vars(|_| Some("x".into())).is_err());
+        let bad = RetryPolicy::from_settings(&RetrySettings {
+            max_secs: Some(Setting::new("MAX", "x")),
+            ..RetrySettings::default()
+        });
+        assert_eq!(bad.unwrap_err(), "MAX: not a whole number: \"x\"");
     }
 }
