@@ -81,6 +81,7 @@ impl TestApp {
         po
     }
 
+    /// The status order `id` is in now.
     pub async fn order_status(&self, id: i64) -> String {
         sqlx::query_scalar("SELECT status FROM orders WHERE id = $1")
             .bind(id)
@@ -89,6 +90,7 @@ impl TestApp {
             .expect("the order's status")
     }
 
+    /// The status PO `id` is in now.
     pub async fn po_status(&self, id: i64) -> String {
         sqlx::query_scalar("SELECT status FROM purchase_orders WHERE id = $1")
             .bind(id)

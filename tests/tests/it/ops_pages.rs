@@ -9,14 +9,12 @@ use domain::{Clock, Portal};
 use reqwest::StatusCode;
 use tests::TestApp;
 use tests::app::location;
-use tests::fixtures::World;
 
 use tests::whatsapp_logs::Log;
 
 #[tokio::test]
 async fn operators_see_the_queues_the_whatsapp_log_and_the_runs() {
-    let app = TestApp::spawn().await;
-    let w = World::build(&app.db.pool).await;
+    let (app, w) = TestApp::with_world().await;
     let pool = &app.db.pool;
     let job = app.failed_job("boom: stokis tidak ditemukan").await;
     let now = app.clock.now();
@@ -137,8 +135,7 @@ async fn operators_see_the_queues_the_whatsapp_log_and_the_runs() {
 
 #[tokio::test]
 async fn gudang_and_mitra_are_refused() {
-    let app = TestApp::spawn().await;
-    let w = World::build(&app.db.pool).await;
+    let (app, w) = TestApp::with_world().await;
     let job = app.failed_job("boom").await;
     let log = app
         .insert_log(Log {
@@ -194,8 +191,7 @@ async fn gudang_and_mitra_are_refused() {
 
 #[tokio::test]
 async fn the_retry_buttons_put_failed_work_back_in_the_queue() {
-    let app = TestApp::spawn().await;
-    let w = World::build(&app.db.pool).await;
+    let (app, w) = TestApp::with_world().await;
     let pool = &app.db.pool;
     let pusat = app.login_as("pusat").await;
 
@@ -271,8 +267,7 @@ async fn the_retry_buttons_put_failed_work_back_in_the_queue() {
 
 #[tokio::test]
 async fn only_finance_starts_the_invoice_run() {
-    let app = TestApp::spawn().await;
-    World::build(&app.db.pool).await;
+    let (app, _) = TestApp::with_world().await;
     let pool = &app.db.pool;
     let pusat = app.login_as("pusat").await;
     let res = app.submit(&pusat, "/invoice-runs", &[("date", "")]).await;
@@ -316,8 +311,7 @@ async fn only_finance_starts_the_invoice_run() {
 
 #[tokio::test]
 async fn an_order_placed_on_the_mitra_portal_reaches_its_stokis() {
-    let app = TestApp::spawn().await;
-    let w = World::build(&app.db.pool).await;
+    let (app, w) = TestApp::with_world().await;
     let mitra = app.login_as("mitra0001").await;
     let ayam = format!("qty_{}", w.ayam.0);
     let res = mitra
