@@ -1,8 +1,10 @@
-//! A small, known world for domain tests: two stokis with a mitra each, staff users, a few
+//! A small, known world for the tests: two stokis with a mitra each, staff users, a few
 //! products (one inactive) and stock at the warehouse and both stokis.
 
 use domain::{Actor, Role};
 use sqlx::PgPool;
+
+use crate::TestApp;
 
 /// A real argon2id hash of "dfresto-demo" (`app::DEMO_PASSWORD`): the web tests log in with it.
 pub const HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$dEWseIrdgbLRMRUF/hXu36ku5NXjM20u+0SPkFmkH/0";
@@ -131,6 +133,16 @@ impl World {
             saus: (saus, 18_000, 15_000),
             inactive,
         }
+    }
+}
+
+impl TestApp {
+    /// The app on a fresh database holding the fixture [`World`]: what page and API tests start
+    /// from.
+    pub async fn with_world() -> (TestApp, World) {
+        let app = TestApp::spawn().await;
+        let world = World::build(&app.db.pool).await;
+        (app, world)
     }
 }
 

@@ -6,7 +6,7 @@ use domain::Portal;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use super::api_support::Api;
+use tests::api_client::Api;
 
 /// The records the checks aim at: stokis001's mitra order, PO and invoice, and a submitted PO.
 struct Scene {

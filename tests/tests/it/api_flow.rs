@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tests::fixtures;
 
-use super::api_support::Api;
+use tests::api_client::Api;
 
 fn statuses(history: &Value) -> Vec<&str> {
     history

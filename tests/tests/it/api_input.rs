@@ -4,7 +4,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use super::api_support::{Answer, Api};
+use tests::api_client::{Answer, Api};
 
 /// Asserts a 422 naming `field` and that the database did not change.
 async fn rejected(

@@ -10,14 +10,13 @@ use domain::whatsapp::session::{self, ConnectionStatus, SessionUpdate};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use super::api_support::Api;
-use super::ops_support::{Log, failed_job, insert_log, pending_jobs};
+use tests::api_client::Api;
+use tests::whatsapp_logs::Log;
 
 #[tokio::test]
 async fn jobs_overview_shows_queues_workers_and_failed_jobs() {
     let api = Api::spawn().await;
-    let pool = &api.app.db.pool;
-    let job = failed_job(pool, "boom: payload rusak").await;
+    let job = api.app.failed_job("boom: payload rusak").await;
     // One job waiting, in another queue.
     api.place_order("mitra0001", &[(api.world.ayam.0, 1)]).await;
 
@@ -79,7 +78,6 @@ async fn jobs_overview_shows_queues_workers_and_failed_jobs() {
 #[tokio::test]
 async fn only_finance_queues_the_invoice_run() {
     let api = Api::spawn().await;
-    let pool = &api.app.db.pool;
     let before = api.snapshot().await;
     for user in ["pusat", "gudang", "stokis001", "mitra0001"] {
         api.post(user, "/admin/invoice-run", json!({}))
@@ -100,7 +98,7 @@ async fn only_finance_queues_the_invoice_run() {
     api.post("finance", "/admin/invoice-run", json!({"date": "besok"}))
         .await
         .expect_field("date");
-    assert!(pending_jobs(pool, jobs::queue::INVOICES).await.is_empty());
+    assert!(api.app.pending_jobs(jobs::queue::INVOICES).await.is_empty());
 
     let answer = api.post_empty("finance", "/admin/invoice-run").await;
     assert_eq!(answer.status, StatusCode::ACCEPTED, "{}", answer.body);
@@ -114,7 +112,9 @@ async fn only_finance_queues_the_invoice_run() {
         .await;
     assert_eq!(answer.status, StatusCode::ACCEPTED, "{}", answer.body);
     assert_eq!(answer.body["date"], "2026-11-20");
-    let dates: Vec<Value> = pending_jobs(pool, jobs::queue::INVOICES)
+    let dates: Vec<Value> = api
+        .app
+        .pending_jobs(jobs::queue::INVOICES)
         .await
         .into_iter()
         .map(|j| j["date"].clone())
@@ -125,7 +125,6 @@ async fn only_finance_queues_the_invoice_run() {
 #[tokio::test]
 async fn the_whatsapp_log_is_newest_first_and_filtered() {
     let api = Api::spawn().await;
-    let pool = &api.app.db.pool;
     let now = api.app.clock.now();
     let stokis = api.world.stokis_a;
     let log = |phone, message, status, kind, stokis_id, minutes_ago: i64| Log {
@@ -136,40 +135,43 @@ async fn the_whatsapp_log_is_newest_first_and_filtered() {
         stokis_id,
         created_at: now - Duration::minutes(minutes_ago),
     };
-    let yesterday = insert_log(
-        pool,
-        log(
+    let yesterday = api
+        .app
+        .insert_log(log(
             "6281234567001",
             "kemarin",
             "SENT",
             "INVOICE",
             Some(stokis),
             24 * 60,
-        ),
-    )
-    .await;
-    let failed = insert_log(
-        pool,
-        log(
+        ))
+        .await;
+    let failed = api
+        .app
+        .insert_log(log(
             "6281234567001",
             "gagal",
             "FAILED",
             "ORDER",
             Some(stokis),
             30,
-        ),
-    )
-    .await;
-    let pending = insert_log(
-        pool,
-        log("6285712345001", "menunggu", "PENDING", "REMINDER", None, 10),
-    )
-    .await;
-    let sent = insert_log(
-        pool,
-        log("6285712345002", "terkirim", "SENT", "ORDER", None, 5),
-    )
-    .await;
+        ))
+        .await;
+    let pending = api
+        .app
+        .insert_log(log(
+            "6285712345001",
+            "menunggu",
+            "PENDING",
+            "REMINDER",
+            None,
+            10,
+        ))
+        .await;
+    let sent = api
+        .app
+        .insert_log(log("6285712345002", "terkirim", "SENT", "ORDER", None, 5))
+        .await;
 
     let ids = |body: &Value| -> Vec<i64> {
         body["items"]
@@ -331,7 +333,6 @@ async fn status_and_qr_follow_the_session_the_worker_reports() {
 #[tokio::test]
 async fn a_message_typed_by_hand_is_queued_once_and_sent() {
     let api = Api::spawn().await;
-    let pool = &api.app.db.pool;
     let before = api.snapshot().await;
     for user in ["gudang", "stokis001", "mitra0001"] {
         api.post(
@@ -383,7 +384,7 @@ async fn a_message_typed_by_hand_is_queued_once_and_sent() {
         again.body["id"], first.body["id"],
         "the same key, the same message"
     );
-    assert_eq!(pending_jobs(pool, jobs::queue::WHATSAPP).await.len(), 1);
+    assert_eq!(api.app.pending_jobs(jobs::queue::WHATSAPP).await.len(), 1);
 
     assert_eq!(api.app.run_pending_jobs().await, 1);
     let delivered = api.app.messenger.delivered();

@@ -8,61 +8,34 @@ use chrono::Duration;
 use domain::{Clock, Portal};
 use reqwest::StatusCode;
 use tests::TestApp;
-use tests::app::{User, location};
-use tests::fixtures::World;
+use tests::app::location;
 
-use super::ops_support::{Log, failed_job, insert_log, job_state, log_state, pending_jobs};
-
-async fn user(app: &TestApp, portal: Portal, username: &str) -> User {
-    app.user(portal, username).await
-}
-
-async fn get(app: &TestApp, who: &User, path: &str) -> (StatusCode, String) {
-    app.get_as(who, Portal::Admin, path).await
-}
-
-async fn post(app: &TestApp, who: &User, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
-    app.post_as(who, Portal::Admin, path, fields).await
-}
-
-/// Follows a redirect with `who` and returns the page.
-async fn follow(app: &TestApp, who: &User, res: reqwest::Response) -> String {
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let (status, html) = get(app, who, &location(&res)).await;
-    assert_eq!(status, StatusCode::OK);
-    html
-}
+use tests::whatsapp_logs::Log;
 
 #[tokio::test]
 async fn operators_see_the_queues_the_whatsapp_log_and_the_runs() {
-    let app = TestApp::spawn().await;
-    let w = World::build(&app.db.pool).await;
+    let (app, w) = TestApp::with_world().await;
     let pool = &app.db.pool;
-    let job = failed_job(pool, "boom: stokis tidak ditemukan").await;
+    let job = app.failed_job("boom: stokis tidak ditemukan").await;
     let now = app.clock.now();
-    let failed = insert_log(
-        pool,
-        Log {
+    let failed = app
+        .insert_log(Log {
             phone: "6281234567001",
             message: "Pesan yang gagal <b>terkirim</b>",
             status: "FAILED",
             kind: "ORDER",
             stokis_id: Some(w.stokis_a),
             created_at: now - Duration::minutes(5),
-        },
-    )
-    .await;
-    insert_log(
-        pool,
-        Log {
-            phone: "6285712345001",
-            message: "Pesan yang sudah terkirim",
-            status: "SENT",
-            kind: "INVOICE",
-            stokis_id: None,
-            created_at: now - Duration::minutes(3),
-        },
-    )
+        })
+        .await;
+    app.insert_log(Log {
+        phone: "6285712345001",
+        message: "Pesan yang sudah terkirim",
+        status: "SENT",
+        kind: "INVOICE",
+        stokis_id: None,
+        created_at: now - Duration::minutes(3),
+    })
     .await;
     sqlx::query(
         "INSERT INTO invoice_runs (run_date, as_of, status, overdue_marked, reminders, overdue_alerts, started_at, finished_at)
@@ -73,9 +46,9 @@ async fn operators_see_the_queues_the_whatsapp_log_and_the_runs() {
     .unwrap();
 
     for name in ["finance", "pusat"] {
-        let who = user(&app, Portal::Admin, name).await;
+        let who = app.login_as(name).await;
 
-        let (status, html) = get(&app, &who, "/jobs").await;
+        let (status, html) = app.page(&who, "/jobs").await;
         assert_eq!(status, StatusCode::OK, "{name}: {html}");
         for queue in ["notifications", "whatsapp", "invoices", "reports"] {
             assert!(
@@ -95,7 +68,7 @@ async fn operators_see_the_queues_the_whatsapp_log_and_the_runs() {
         assert!(html.contains("987654"), "{name}: its payload");
         assert!(html.contains("href=\"/jobs\""), "{name}: in the menu");
 
-        let (status, html) = get(&app, &who, "/whatsapp").await;
+        let (status, html) = app.page(&who, "/whatsapp").await;
         assert_eq!(status, StatusCode::OK, "{name}: {html}");
         assert!(html.contains("0 / 1000"), "{name}: today's budget: {html}");
         assert!(
@@ -125,7 +98,7 @@ async fn operators_see_the_queues_the_whatsapp_log_and_the_runs() {
         let failed_at = html.find("Pesan yang gagal").unwrap();
         assert!(sent_at < failed_at, "{name}: newest first");
 
-        let (status, html) = get(&app, &who, "/invoice-runs").await;
+        let (status, html) = app.page(&who, "/invoice-runs").await;
         assert_eq!(status, StatusCode::OK, "{name}: {html}");
         assert!(html.contains("27 Nov 2026"), "{name}: the run is listed");
         assert_eq!(
@@ -136,71 +109,68 @@ async fn operators_see_the_queues_the_whatsapp_log_and_the_runs() {
     }
 
     // Filters: status, type, phone and date.
-    let finance = user(&app, Portal::Admin, "finance").await;
-    let (_, html) = get(&app, &finance, "/whatsapp?status=SENT").await;
+    let finance = app.login_as("finance").await;
+    let (_, html) = app.page(&finance, "/whatsapp?status=SENT").await;
     assert!(html.contains("Pesan yang sudah terkirim") && !html.contains("Pesan yang gagal"));
-    let (_, html) = get(&app, &finance, "/whatsapp?type=ORDER").await;
+    let (_, html) = app.page(&finance, "/whatsapp?type=ORDER").await;
     assert!(!html.contains("Pesan yang sudah terkirim") && html.contains("Pesan yang gagal"));
-    let (_, html) = get(&app, &finance, "/whatsapp?phone=0857-1234-5001").await;
+    let (_, html) = app.page(&finance, "/whatsapp?phone=0857-1234-5001").await;
     assert!(html.contains("Pesan yang sudah terkirim") && !html.contains("Pesan yang gagal"));
-    let (_, html) = get(&app, &finance, "/whatsapp?date_to=2026-11-27").await;
+    let (_, html) = app.page(&finance, "/whatsapp?date_to=2026-11-27").await;
     assert!(
         !html.contains("Pesan yang gagal")
             && !html.contains("Pesan yang sudah")
             && html.contains("Tidak ada yang cocok")
     );
-    let (_, html) = get(
-        &app,
-        &finance,
-        "/whatsapp?date_from=2026-11-28&date_to=2026-11-28",
-    )
-    .await;
+    let (_, html) = app
+        .page(
+            &finance,
+            "/whatsapp?date_from=2026-11-28&date_to=2026-11-28",
+        )
+        .await;
     assert!(html.contains("Pesan yang sudah terkirim") && html.contains("Pesan yang gagal"));
-    let (_, html) = get(&app, &finance, "/jobs?queue=whatsapp").await;
+    let (_, html) = app.page(&finance, "/jobs?queue=whatsapp").await;
     assert!(!html.contains(&format!("/jobs/{job}/retry")));
 }
 
 #[tokio::test]
 async fn gudang_and_mitra_are_refused() {
-    let app = TestApp::spawn().await;
-    let w = World::build(&app.db.pool).await;
-    let pool = &app.db.pool;
-    let job = failed_job(pool, "boom").await;
-    let log = insert_log(
-        pool,
-        Log {
+    let (app, w) = TestApp::with_world().await;
+    let job = app.failed_job("boom").await;
+    let log = app
+        .insert_log(Log {
             phone: "6281234567001",
             message: "Gagal",
             status: "FAILED",
             kind: "ORDER",
             stokis_id: Some(w.stokis_a),
             created_at: app.clock.now(),
-        },
-    )
-    .await;
-    let gudang = user(&app, Portal::Admin, "gudang").await;
+        })
+        .await;
+    let gudang = app.login_as("gudang").await;
     for path in ["/jobs", "/whatsapp", "/invoice-runs"] {
-        let (status, _) = get(&app, &gudang, path).await;
+        let (status, _) = app.page(&gudang, path).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "gudang GET {path}");
     }
-    let (_, dashboard) = get(&app, &gudang, "/dashboard").await;
+    let (_, dashboard) = app.page(&gudang, "/dashboard").await;
     assert!(!dashboard.contains("href=\"/jobs\"") && !dashboard.contains("href=\"/whatsapp\""));
     for path in [
         format!("/jobs/{job}/retry"),
         format!("/whatsapp/{log}/retry"),
         "/invoice-runs".to_owned(),
     ] {
-        let res = post(&app, &gudang, &path, &[]).await;
+        let res = app.submit(&gudang, &path, &[]).await;
         assert_eq!(res.status(), StatusCode::FORBIDDEN, "gudang POST {path}");
     }
-    assert_eq!(job_state(pool, &job).await.0, "Failed");
-    assert_eq!(log_state(pool, log).await.0, "FAILED");
-    assert!(pending_jobs(pool, jobs::queue::INVOICES).await.is_empty());
+    assert_eq!(app.job_state(&job).await.0, "Failed");
+    assert_eq!(app.log_state(log).await.0, "FAILED");
+    assert!(app.pending_jobs(jobs::queue::INVOICES).await.is_empty());
 
     // A mitra has no such pages on its portal, and its session does not open the admin portal.
-    let mitra = user(&app, Portal::Mitra, "mitra0001").await;
+    let mitra = app.login_as("mitra0001").await;
     for path in ["/jobs", "/whatsapp", "/invoice-runs"] {
         let res = mitra
+            .user
             .client
             .get(app.url(Portal::Mitra, path))
             .send()
@@ -208,6 +178,7 @@ async fn gudang_and_mitra_are_refused() {
             .unwrap();
         assert_eq!(res.status(), StatusCode::NOT_FOUND, "mitra portal {path}");
         let res = mitra
+            .user
             .client
             .get(app.url(Portal::Admin, path))
             .send()
@@ -220,29 +191,28 @@ async fn gudang_and_mitra_are_refused() {
 
 #[tokio::test]
 async fn the_retry_buttons_put_failed_work_back_in_the_queue() {
-    let app = TestApp::spawn().await;
-    let w = World::build(&app.db.pool).await;
+    let (app, w) = TestApp::with_world().await;
     let pool = &app.db.pool;
-    let pusat = user(&app, Portal::Admin, "pusat").await;
+    let pusat = app.login_as("pusat").await;
 
-    let job = failed_job(pool, "boom").await;
-    let res = post(
-        &app,
-        &pusat,
-        &format!("/jobs/{job}/retry"),
-        &[("back", "/jobs?queue=notifications")],
-    )
-    .await;
+    let job = app.failed_job("boom").await;
+    let res = app
+        .submit(
+            &pusat,
+            &format!("/jobs/{job}/retry"),
+            &[("back", "/jobs?queue=notifications")],
+        )
+        .await;
     assert_eq!(location(&res), "/jobs?queue=notifications");
-    let html = follow(&app, &pusat, res).await;
+    let html = app.follow(&pusat, res).await;
     assert!(html.contains("masuk antrean lagi"), "flash: {html}");
-    assert_eq!(job_state(pool, &job).await, ("Pending".to_owned(), 0));
+    assert_eq!(app.job_state(&job).await, ("Pending".to_owned(), 0));
     // Not failed any more: a second press is refused with a message, nothing changes.
-    let res = post(&app, &pusat, &format!("/jobs/{job}/retry"), &[]).await;
-    let html = follow(&app, &pusat, res).await;
+    let res = app.submit(&pusat, &format!("/jobs/{job}/retry"), &[]).await;
+    let html = app.follow(&pusat, res).await;
     assert!(html.contains("alert-error"), "{html}");
-    assert_eq!(job_state(pool, &job).await, ("Pending".to_owned(), 0));
-    let res = post(&app, &pusat, "/jobs/01NOSUCHJOB/retry", &[]).await;
+    assert_eq!(app.job_state(&job).await, ("Pending".to_owned(), 0));
+    let res = app.submit(&pusat, "/jobs/01NOSUCHJOB/retry", &[]).await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 
     // A failed message: re-sent to the stokis's current number.
@@ -251,72 +221,73 @@ async fn the_retry_buttons_put_failed_work_back_in_the_queue() {
         .execute(pool)
         .await
         .unwrap();
-    let log = insert_log(
-        pool,
-        Log {
+    let log = app
+        .insert_log(Log {
             phone: "6281234567001",
             message: "🛒 Order baru",
             status: "FAILED",
             kind: "ORDER",
             stokis_id: Some(w.stokis_a),
             created_at: app.clock.now(),
-        },
-    )
-    .await;
-    let res = post(
-        &app,
-        &pusat,
-        &format!("/whatsapp/{log}/retry"),
-        &[("back", "/whatsapp?status=FAILED")],
-    )
-    .await;
+        })
+        .await;
+    let res = app
+        .submit(
+            &pusat,
+            &format!("/whatsapp/{log}/retry"),
+            &[("back", "/whatsapp?status=FAILED")],
+        )
+        .await;
     assert_eq!(location(&res), "/whatsapp?status=FAILED");
-    let html = follow(&app, &pusat, res).await;
+    let html = app.follow(&pusat, res).await;
     assert!(
         html.contains(&format!("Pesan #{log} ke +62 812-9999-0000")),
         "flash: {html}"
     );
-    assert_eq!(log_state(pool, log).await, ("PENDING".to_owned(), 0, None));
+    assert_eq!(app.log_state(log).await, ("PENDING".to_owned(), 0, None));
     assert_eq!(
-        pending_jobs(pool, jobs::queue::WHATSAPP).await,
+        app.pending_jobs(jobs::queue::WHATSAPP).await,
         vec![serde_json::json!({ "log_id": log })]
     );
 
     app.run_pending_jobs().await;
-    assert_eq!(log_state(pool, log).await.0, "SENT");
+    assert_eq!(app.log_state(log).await.0, "SENT");
     let delivered = app.messenger.delivered();
     assert_eq!(delivered.len(), 1);
     assert_eq!(delivered[0].to.as_str(), "6281299990000");
     // Sent: no button, and pressing it anyway is refused with a message.
-    let res = post(&app, &pusat, &format!("/whatsapp/{log}/retry"), &[]).await;
-    let html = follow(&app, &pusat, res).await;
+    let res = app
+        .submit(&pusat, &format!("/whatsapp/{log}/retry"), &[])
+        .await;
+    let html = app.follow(&pusat, res).await;
     assert!(html.contains("sudah terkirim"), "{html}");
-    let res = post(&app, &pusat, "/whatsapp/999999/retry", &[]).await;
+    let res = app.submit(&pusat, "/whatsapp/999999/retry", &[]).await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
 async fn only_finance_starts_the_invoice_run() {
-    let app = TestApp::spawn().await;
-    World::build(&app.db.pool).await;
+    let (app, _) = TestApp::with_world().await;
     let pool = &app.db.pool;
-    let pusat = user(&app, Portal::Admin, "pusat").await;
-    let res = post(&app, &pusat, "/invoice-runs", &[("date", "")]).await;
+    let pusat = app.login_as("pusat").await;
+    let res = app.submit(&pusat, "/invoice-runs", &[("date", "")]).await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    assert!(pending_jobs(pool, jobs::queue::INVOICES).await.is_empty());
+    assert!(app.pending_jobs(jobs::queue::INVOICES).await.is_empty());
 
-    let finance = user(&app, Portal::Admin, "finance").await;
+    let finance = app.login_as("finance").await;
     // A future date and an unreadable one are refused, nothing queued.
     for date in ["2026-11-29", "kemarin"] {
-        let res = post(&app, &finance, "/invoice-runs", &[("date", date)]).await;
+        let res = app
+            .submit(&finance, "/invoice-runs", &[("date", date)])
+            .await;
         assert_eq!(location(&res), "/invoice-runs");
-        let html = follow(&app, &finance, res).await;
+        let html = app.follow(&finance, res).await;
         assert!(html.contains("alert-error"), "{date}: {html}");
     }
-    assert!(pending_jobs(pool, jobs::queue::INVOICES).await.is_empty());
+    assert!(app.pending_jobs(jobs::queue::INVOICES).await.is_empty());
 
-    let res = post(&app, &finance, "/invoice-runs", &[("date", "")]).await;
-    let html = follow(&app, &finance, res).await;
+    let res = app.submit(&finance, "/invoice-runs", &[("date", "")]).await;
+    let html = app.follow(&finance, res).await;
     assert!(
         html.contains("Run invoice tanggal 28 Nov 2026 masuk antrean"),
         "{html}"
@@ -327,26 +298,28 @@ async fn only_finance_starts_the_invoice_run() {
         .await
         .unwrap();
     assert_eq!(
-        pending_jobs(pool, jobs::queue::INVOICES).await,
+        app.pending_jobs(jobs::queue::INVOICES).await,
         vec![serde_json::json!({ "date": "2026-11-28", "triggered_by": finance_id })]
     );
-    let res = post(&app, &finance, "/invoice-runs", &[("date", "2026-11-25")]).await;
-    let html = follow(&app, &finance, res).await;
+    let res = app
+        .submit(&finance, "/invoice-runs", &[("date", "2026-11-25")])
+        .await;
+    let html = app.follow(&finance, res).await;
     assert!(html.contains("25 Nov 2026"), "{html}");
-    assert_eq!(pending_jobs(pool, jobs::queue::INVOICES).await.len(), 2);
+    assert_eq!(app.pending_jobs(jobs::queue::INVOICES).await.len(), 2);
 }
 
 #[tokio::test]
 async fn an_order_placed_on_the_mitra_portal_reaches_its_stokis() {
-    let app = TestApp::spawn().await;
-    let w = World::build(&app.db.pool).await;
-    let mitra = user(&app, Portal::Mitra, "mitra0001").await;
+    let (app, w) = TestApp::with_world().await;
+    let mitra = app.login_as("mitra0001").await;
     let ayam = format!("qty_{}", w.ayam.0);
     let res = mitra
+        .user
         .client
         .post(app.url(Portal::Mitra, "/orders"))
         .form(&[
-            ("csrf_token", mitra.csrf.as_str()),
+            ("csrf_token", mitra.user.csrf.as_str()),
             (ayam.as_str(), "3"),
             ("idempotency_key", "ops-order-1"),
         ])
@@ -359,8 +332,8 @@ async fn an_order_placed_on_the_mitra_portal_reaches_its_stokis() {
         .await
         .unwrap();
 
-    let finance = user(&app, Portal::Admin, "finance").await;
-    let (_, before) = get(&app, &finance, "/whatsapp").await;
+    let finance = app.login_as("finance").await;
+    let (_, before) = app.page(&finance, "/whatsapp").await;
     assert!(!before.contains(&number), "no message before the jobs run");
 
     // The notification job writes the message, its send job sends it.
@@ -370,7 +343,7 @@ async fn an_order_placed_on_the_mitra_portal_reaches_its_stokis() {
     assert_eq!(delivered[0].to.as_str(), "6281234567001");
     assert!(delivered[0].text.contains(&number));
 
-    let (status, html) = get(&app, &finance, "/whatsapp?type=ORDER").await;
+    let (status, html) = app.page(&finance, "/whatsapp?type=ORDER").await;
     assert_eq!(status, StatusCode::OK);
     let row_start = html.find("data-log=").expect("a log row");
     let row = &html[row_start..];

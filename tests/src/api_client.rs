@@ -1,25 +1,17 @@
-//! Support for the JSON API tests: the app with the fixture world, a bearer token per fixture
-//! user (each on its own portal), JSON calls, and a snapshot of every business table to prove a
-//! refused call changed nothing.
+//! The JSON API caller of the API tests: the app with the fixture world, a bearer token per
+//! fixture user (each on its own portal), JSON calls and their answers, and a snapshot of every
+//! business table to prove a refused call changed nothing.
 
 use std::collections::HashMap;
 
+use crate::TestApp;
+use crate::fixtures::World;
+use crate::portal_users::FIXTURE_USERS;
 use domain::Portal;
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
-use tests::TestApp;
-use tests::fixtures::World;
 
-pub const USERS: [(&str, Portal); 7] = [
-    ("mitra0001", Portal::Mitra),
-    ("mitra0002", Portal::Mitra),
-    ("stokis001", Portal::Stokis),
-    ("stokis002", Portal::Stokis),
-    ("finance", Portal::Admin),
-    ("gudang", Portal::Admin),
-    ("pusat", Portal::Admin),
-];
-
+/// The app with the fixture world, calling its JSON API as any fixture user.
 pub struct Api {
     pub app: TestApp,
     pub world: World,
@@ -64,11 +56,11 @@ impl Answer {
 }
 
 impl Api {
+    /// The app on the fixture world, every fixture user logged in on the API.
     pub async fn spawn() -> Api {
-        let app = TestApp::spawn().await;
-        let world = World::build(&app.db.pool).await;
+        let (app, world) = TestApp::with_world().await;
         let mut tokens = HashMap::new();
-        for (user, portal) in USERS {
+        for (user, portal) in FIXTURE_USERS {
             tokens.insert(user, (portal, app.bearer(portal, user).await));
         }
         let http = app.client();
@@ -115,6 +107,7 @@ impl Api {
             .bearer_auth(&self.tokens[user].1)
     }
 
+    /// Sends `req` and reads the answer.
     pub async fn send(req: reqwest::RequestBuilder) -> Answer {
         let res = req.send().await.expect("send the request");
         let status = res.status();
