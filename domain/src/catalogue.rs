@@ -1,7 +1,9 @@
 //! The product catalogue as a buyer sees it: active products at the price the buyer's role
 //! pays (mitra: price to mitra; stokis: price to stokis), with the stock that matters to the
 //! buyer (a mitra: what its stokis holds; a stokis: its own), filtered and paged, and in full
-//! for the order and PO forms.
+//! for the order and PO forms. Also the rule both the catalogue and the API's price list follow:
+//! which prices a role is shown, and that buyers never see discontinued products
+//! ([`PriceView::for_role`]).
 
 use serde::Serialize;
 use sqlx::{PgConnection, Postgres, QueryBuilder};
@@ -9,6 +11,69 @@ use sqlx::{PgConnection, Postgres, QueryBuilder};
 use crate::actor::Actor;
 use crate::error::DomainError;
 use crate::role::Role;
+
+/// One of a product's two prices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Price {
+    ToMitra,
+    ToStokis,
+}
+
+impl Price {
+    /// This price of a product, from its two prices.
+    pub fn of(self, price_to_mitra: i64, price_to_stokis: i64) -> i64 {
+        match self {
+            Price::ToMitra => price_to_mitra,
+            Price::ToStokis => price_to_stokis,
+        }
+    }
+
+    fn column(self) -> &'static str {
+        match self {
+            Price::ToMitra => "p.price_to_mitra",
+            Price::ToStokis => "p.price_to_stokis",
+        }
+    }
+}
+
+/// Which of a product's prices a role is shown, and whether discontinued products are listed
+/// for it: the one rule behind the catalogue pages and `GET /api/v1/products`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PriceView {
+    /// The price the role pays; for head-office staff, what head office sells at.
+    pub price: Price,
+    /// Also shown the price to mitra: a stokis (it resells to its mitra) and head-office staff.
+    pub shows_price_to_mitra: bool,
+    /// Also shown the price to stokis: head-office staff.
+    pub shows_price_to_stokis: bool,
+    /// Discontinued products listed too: buyers never see them, head-office staff do.
+    pub lists_inactive: bool,
+}
+
+impl PriceView {
+    pub fn for_role(role: Role) -> PriceView {
+        match role {
+            Role::Mitra => PriceView {
+                price: Price::ToMitra,
+                shows_price_to_mitra: false,
+                shows_price_to_stokis: false,
+                lists_inactive: false,
+            },
+            Role::Stokis => PriceView {
+                price: Price::ToStokis,
+                shows_price_to_mitra: true,
+                shows_price_to_stokis: false,
+                lists_inactive: false,
+            },
+            Role::Pusat | Role::Finance | Role::Gudang => PriceView {
+                price: Price::ToStokis,
+                shows_price_to_mitra: true,
+                shows_price_to_stokis: true,
+                lists_inactive: true,
+            },
+        }
+    }
+}
 
 /// The catalogue is a few hundred products; a form never needs more than this.
 const FORM_LIMIT: i64 = 1000;
@@ -41,13 +106,14 @@ pub struct CatalogueItem {
 
 /// Whose prices and whose stock: resolved once from the actor.
 struct Buyer {
-    price_column: &'static str,
+    view: PriceView,
     /// The reorder level matters only to the stokis holding the stock.
     min_qty_column: &'static str,
     stock_stokis_id: i64,
 }
 
 async fn buyer(conn: &mut PgConnection, actor: &Actor) -> Result<Buyer, DomainError> {
+    let view = PriceView::for_role(actor.role);
     match (actor.role, actor.mitra_id, actor.stokis_id) {
         (Role::Mitra, Some(mitra_id), _) => {
             let stokis_id: Option<i64> =
@@ -56,13 +122,13 @@ async fn buyer(conn: &mut PgConnection, actor: &Actor) -> Result<Buyer, DomainEr
                     .fetch_optional(&mut *conn)
                     .await?;
             Ok(Buyer {
-                price_column: "p.price_to_mitra",
+                view,
                 min_qty_column: "0",
                 stock_stokis_id: stokis_id.ok_or(DomainError::NotFound { entity: "mitra" })?,
             })
         }
         (Role::Stokis, _, Some(stokis_id)) => Ok(Buyer {
-            price_column: "p.price_to_stokis",
+            view,
             min_qty_column: "COALESCE(s.min_qty, 0)",
             stock_stokis_id: stokis_id,
         }),
@@ -79,7 +145,8 @@ fn select(buyer: &Buyer) -> QueryBuilder<Postgres> {
                 {}::bigint AS min_qty
          FROM products p
          LEFT JOIN stokis_stock s ON s.product_id = p.id AND s.stokis_id = ",
-        buyer.price_column, buyer.min_qty_column
+        buyer.view.price.column(),
+        buyer.min_qty_column
     ));
     qb.push_bind(buyer.stock_stokis_id);
     qb
@@ -94,8 +161,12 @@ fn escape_like(q: &str) -> String {
     )
 }
 
-fn scope(qb: &mut QueryBuilder<Postgres>, filter: &CatalogueFilter) {
-    qb.push(" WHERE p.active");
+fn scope(qb: &mut QueryBuilder<Postgres>, buyer: &Buyer, filter: &CatalogueFilter) {
+    qb.push(if buyer.view.lists_inactive {
+        " WHERE TRUE"
+    } else {
+        " WHERE p.active"
+    });
     if let Some(q) = filter
         .search
         .as_deref()
@@ -134,11 +205,11 @@ pub async fn list(
         "SELECT count(*) FROM products p LEFT JOIN stokis_stock s ON s.product_id = p.id AND s.stokis_id = ",
     );
     count.push_bind(buyer.stock_stokis_id);
-    scope(&mut count, filter);
+    scope(&mut count, &buyer, filter);
     let total: i64 = count.build_query_scalar().fetch_one(&mut *conn).await?;
 
     let mut qb = select(&buyer);
-    scope(&mut qb, filter);
+    scope(&mut qb, &buyer, filter);
     qb.push(" ORDER BY p.category, p.name, p.id LIMIT ")
         .push_bind(per_page)
         .push(" OFFSET ")
@@ -155,7 +226,7 @@ pub async fn for_form(
 ) -> Result<Vec<CatalogueItem>, DomainError> {
     let buyer = buyer(conn, actor).await?;
     let mut qb = select(&buyer);
-    scope(&mut qb, &CatalogueFilter::default());
+    scope(&mut qb, &buyer, &CatalogueFilter::default());
     qb.push(" ORDER BY p.category, p.name, p.id LIMIT ")
         .push_bind(FORM_LIMIT);
     Ok(qb.build_query_as().fetch_all(&mut *conn).await?)
@@ -185,4 +256,33 @@ pub async fn categories(conn: &mut PgConnection) -> Result<Vec<String>, DomainEr
     )
     .fetch_all(conn)
     .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_role_pays_its_price_and_buyers_never_see_discontinued_products() {
+        let mitra = PriceView::for_role(Role::Mitra);
+        assert_eq!(mitra.price, Price::ToMitra);
+        assert!(!mitra.shows_price_to_mitra && !mitra.shows_price_to_stokis);
+        let stokis = PriceView::for_role(Role::Stokis);
+        assert_eq!(stokis.price, Price::ToStokis);
+        assert!(stokis.shows_price_to_mitra && !stokis.shows_price_to_stokis);
+        for buyer in [mitra, stokis] {
+            assert!(!buyer.lists_inactive);
+        }
+        for staff in [Role::Pusat, Role::Finance, Role::Gudang] {
+            let v = PriceView::for_role(staff);
+            assert_eq!(v.price, Price::ToStokis, "{staff}");
+            assert!(v.shows_price_to_mitra && v.shows_price_to_stokis && v.lists_inactive);
+        }
+    }
+
+    #[test]
+    fn price_picks_one_of_the_two() {
+        assert_eq!(Price::ToMitra.of(12_000, 10_000), 12_000);
+        assert_eq!(Price::ToStokis.of(12_000, 10_000), 10_000);
+    }
 }

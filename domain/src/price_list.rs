@@ -1,6 +1,6 @@
 //! The product price list as the JSON API serves it: both prices of every product, a page at a
-//! time, searchable. Which price a caller is shown is the caller's business (the web tier picks
-//! by role); buyers only ever see active products.
+//! time, searchable. Which price a caller is shown, and that buyers only ever see active
+//! products, is [`crate::catalogue::PriceView`]'s rule.
 
 use serde::Serialize;
 use sqlx::{PgConnection, Postgres, QueryBuilder};

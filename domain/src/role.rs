@@ -23,6 +23,10 @@ impl Role {
         Role::Gudang,
     ];
 
+    /// Head-office staff who run the system: the job queues, the WhatsApp pipeline and the
+    /// invoice runs (pages and API). GUDANG has no business there.
+    pub const OPERATORS: [Role; 2] = [Role::Pusat, Role::Finance];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Mitra => "MITRA",

@@ -1,6 +1,6 @@
 //! The D'Fresto web tier: configuration, the salvo server and router, subdomain → portal
-//! resolution, health probes, tera pages, the web error type, and the `migrate`/`seed` commands
-//! the `dfresto-web` binary runs.
+//! resolution, health probes, tera pages, the web error type, and the `migrate` command the
+//! `dfresto-web` binary runs (its `seed` command calls the `seed` crate).
 
 pub mod api;
 pub mod auth;
@@ -13,7 +13,6 @@ pub mod host;
 pub mod migrate;
 pub mod pages;
 pub mod render;
-pub mod seed;
 pub mod server;
 
 pub use config::Config;

@@ -7,9 +7,9 @@ use std::time::Instant;
 use anyhow::anyhow;
 use domain::auth::password;
 use domain::{Clock, SystemClock};
+use seed::{Scale, SeedError, SeedOptions};
 use web::cli::{self, Command, SeedArgs};
 use web::config::Config;
-use web::seed::{self, Scale, SeedError, SeedOptions};
 use web::{migrate, server};
 
 /// The password of every demo login.

@@ -26,7 +26,6 @@ pub fn router() -> Router {
         .push(Router::with_path("invoice-run").post(request_invoice_run))
 }
 
-const OPERATORS: &[Role] = &[Role::Pusat, Role::Finance];
 const WHO: &str = "pusat dan finance";
 /// A worker whose last heartbeat is older than this is not listed.
 const WORKER_SEEN_SECS: i64 = 60;
@@ -205,7 +204,7 @@ pub async fn list_jobs(
     query: Query<JobsQuery>,
     depot: &mut Depot,
 ) -> Result<Json<JobsOverview>, WebError> {
-    caller.require(OPERATORS, WHO)?;
+    caller.require(&Role::OPERATORS, WHO)?;
     let state = server::state(depot)?.clone();
     let q = query.0;
     let mut conn = state.pool.acquire().await?;

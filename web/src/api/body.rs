@@ -48,7 +48,10 @@ where
         &METADATA
     }
 
-    #[allow(refining_impl_trait)]
+    #[expect(
+        refining_impl_trait,
+        reason = "salvo calls this through the trait; naming WebError here keeps the error type visible"
+    )]
     async fn extract(req: &'ex mut Request, _depot: &'ex mut Depot) -> Result<Self, WebError> {
         let bytes = match req.payload_with_max_size(MAX_BODY_BYTES).await {
             Ok(bytes) => bytes,
@@ -232,14 +235,20 @@ mod tests {
     use serde::Deserialize;
 
     #[derive(Debug, Deserialize)]
-    #[allow(dead_code)]
+    #[expect(
+        dead_code,
+        reason = "only deserialized: the tests check what the parser refuses"
+    )]
     struct Line {
         product_id: i64,
         qty: i64,
     }
 
     #[derive(Debug, Deserialize)]
-    #[allow(dead_code)]
+    #[expect(
+        dead_code,
+        reason = "only deserialized: the tests check what the parser refuses"
+    )]
     struct Body {
         items: Vec<Line>,
         #[serde(default)]

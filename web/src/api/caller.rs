@@ -39,7 +39,10 @@ impl<'ex> Extractible<'ex> for Caller {
         &METADATA
     }
 
-    #[allow(refining_impl_trait)]
+    #[expect(
+        refining_impl_trait,
+        reason = "salvo calls this through the trait; naming WebError here keeps the error type visible"
+    )]
     async fn extract(_req: &'ex mut Request, depot: &'ex mut Depot) -> Result<Self, WebError> {
         let user = crate::auth::current_user(depot)?;
         Ok(Caller {

@@ -29,7 +29,10 @@ impl<'ex> Extractible<'ex> for IdempotencyKey {
         &METADATA
     }
 
-    #[allow(refining_impl_trait)]
+    #[expect(
+        refining_impl_trait,
+        reason = "salvo calls this through the trait; naming WebError here keeps the error type visible"
+    )]
     async fn extract(req: &'ex mut Request, _depot: &'ex mut Depot) -> Result<Self, WebError> {
         let Some(value) = req.headers().get(HEADER) else {
             return Ok(IdempotencyKey(None));

@@ -1,9 +1,11 @@
 //! `GET /api/v1/products`: the price list, each product at the price the caller's role pays —
 //! a mitra the price to mitra, a stokis the price to stokis (and, for reselling, the price to
 //! mitra), head-office staff the price to stokis (what head office sells at) and both prices.
-//! Buyers see active products only; staff see discontinued ones too (`active: false`).
+//! Buyers see active products only; staff see discontinued ones too (`active: false`). The rule
+//! is the domain's ([`PriceView::for_role`]), the same the catalogue pages follow.
 
 use domain::Role;
+use domain::catalogue::PriceView;
 use domain::price_list::{self, PriceListFilter, PriceListItem};
 use salvo::Writer as _;
 use salvo::oapi::{Parameter, ToSchema, endpoint};
@@ -43,25 +45,17 @@ pub struct Product {
 
 impl Product {
     fn for_role(p: PriceListItem, role: Role) -> Product {
-        let (price, to_mitra, to_stokis) = match role {
-            Role::Mitra => (p.price_to_mitra, None, None),
-            Role::Stokis => (p.price_to_stokis, Some(p.price_to_mitra), None),
-            Role::Pusat | Role::Finance | Role::Gudang => (
-                p.price_to_stokis,
-                Some(p.price_to_mitra),
-                Some(p.price_to_stokis),
-            ),
-        };
+        let view = PriceView::for_role(role);
         Product {
             id: p.id,
             sku: p.sku,
             name: p.name,
             category: p.category,
             unit: p.unit,
-            price,
+            price: view.price.of(p.price_to_mitra, p.price_to_stokis),
             active: p.active,
-            price_to_mitra: to_mitra,
-            price_to_stokis: to_stokis,
+            price_to_mitra: view.shows_price_to_mitra.then_some(p.price_to_mitra),
+            price_to_stokis: view.shows_price_to_stokis.then_some(p.price_to_stokis),
         }
     }
 }
@@ -116,7 +110,7 @@ pub async fn list_products(
     let role = caller.actor.role;
     let filter = PriceListFilter {
         search: q.search,
-        include_inactive: !matches!(role, Role::Mitra | Role::Stokis),
+        include_inactive: PriceView::for_role(role).lists_inactive,
         page: q.paging.page,
         per_page: q.paging.per_page,
     };

@@ -43,7 +43,10 @@ impl<'ex, T: QueryParams> Extractible<'ex> for Query<T> {
         &METADATA
     }
 
-    #[allow(refining_impl_trait)]
+    #[expect(
+        refining_impl_trait,
+        reason = "salvo calls this through the trait; naming WebError here keeps the error type visible"
+    )]
     async fn extract(req: &'ex mut Request, _depot: &'ex mut Depot) -> Result<Self, WebError> {
         let mut reader = QueryReader {
             req,

@@ -19,7 +19,10 @@ impl<'ex> Extractible<'ex> for RecordId {
         &METADATA
     }
 
-    #[allow(refining_impl_trait)]
+    #[expect(
+        refining_impl_trait,
+        reason = "salvo calls this through the trait; naming WebError here keeps the error type visible"
+    )]
     async fn extract(req: &'ex mut Request, _depot: &'ex mut Depot) -> Result<Self, WebError> {
         req.param::<String>("id")
             .and_then(|raw| raw.parse::<i64>().ok())

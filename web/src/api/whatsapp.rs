@@ -32,7 +32,6 @@ pub fn router() -> Router {
         .push(Router::with_path("messages").post(send_message))
 }
 
-const OPERATORS: &[Role] = &[Role::Pusat, Role::Finance];
 const WHO: &str = "pusat dan finance";
 
 fn status_codes() -> Vec<&'static str> {
@@ -163,7 +162,7 @@ pub async fn list_logs(
     query: Query<LogQuery>,
     depot: &mut Depot,
 ) -> Result<Json<WhatsappLogList>, WebError> {
-    caller.require(OPERATORS, WHO)?;
+    caller.require(&Role::OPERATORS, WHO)?;
     let state = server::state(depot)?.clone();
     let q = query.0;
     let filter = LogFilter {
@@ -240,7 +239,7 @@ pub async fn connection_status(
     caller: Caller,
     depot: &mut Depot,
 ) -> Result<Json<WhatsappStatus>, WebError> {
-    caller.require(OPERATORS, WHO)?;
+    caller.require(&Role::OPERATORS, WHO)?;
     let state = server::state(depot)?.clone();
     let session_id = &state.config.whatsapp_session_id;
     let mut conn = state.pool.acquire().await?;
@@ -307,7 +306,7 @@ pub struct WhatsappQr {
     status_codes(200, 401, 403, 404, 500)
 )]
 pub async fn pairing_qr(caller: Caller, depot: &mut Depot) -> Result<Json<WhatsappQr>, WebError> {
-    caller.require(OPERATORS, WHO)?;
+    caller.require(&Role::OPERATORS, WHO)?;
     let state = server::state(depot)?.clone();
     let mut conn = state.pool.acquire().await?;
     let session = whatsapp::session::get(&mut conn, &state.config.whatsapp_session_id).await?;
@@ -354,7 +353,7 @@ pub async fn send_message(
     body: ApiJson<NewMessage>,
     depot: &mut Depot,
 ) -> Result<Accepted<WhatsappLog>, WebError> {
-    caller.require(OPERATORS, WHO)?;
+    caller.require(&Role::OPERATORS, WHO)?;
     let state = server::state(depot)?.clone();
     let mut tx = state.pool.begin().await?;
     let sent = whatsapp::send_manual(

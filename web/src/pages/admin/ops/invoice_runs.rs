@@ -8,7 +8,7 @@ use salvo::{Depot, Request, Response, handler};
 use tera::Context;
 
 use super::super::{done, form_text, refused};
-use super::{OPERATORS, age_label, refuse};
+use super::{age_label, refuse};
 use crate::auth;
 use crate::error::WebError;
 use crate::render;
@@ -23,7 +23,7 @@ pub async fn show(
     depot: &mut Depot,
     res: &mut Response,
 ) -> Result<(), WebError> {
-    let actor = auth::require_role(depot, OPERATORS)?.actor.clone();
+    let actor = auth::require_role(depot, &Role::OPERATORS)?.actor.clone();
     let state = server::state(depot)?.clone();
     let mut conn = state.pool.acquire().await?;
     let runs = invoice_run::recent(&mut conn, &actor, RECENT).await?;

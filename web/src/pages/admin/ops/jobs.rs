@@ -3,13 +3,13 @@
 //! last minute; the jobs that failed for good (filter by queue, paginated) with their error and
 //! a retry button.
 
-use domain::ops;
+use domain::{Role, ops};
 use salvo::{Depot, Request, Response, handler};
 use serde::Serialize;
 use tera::Context;
 
 use super::super::{PER_PAGE, back_to, done};
-use super::{OPERATORS, age_label, refuse};
+use super::{age_label, refuse};
 use crate::auth;
 use crate::error::WebError;
 use crate::pages::ui::{self, Filters, Pager};
@@ -67,7 +67,7 @@ pub async fn show(
     depot: &mut Depot,
     res: &mut Response,
 ) -> Result<(), WebError> {
-    let actor = auth::require_role(depot, OPERATORS)?.actor.clone();
+    let actor = auth::require_role(depot, &Role::OPERATORS)?.actor.clone();
     let state = server::state(depot)?.clone();
     let queue = ui::text(req, "queue").and_then(|q| known_queue(&q));
     let page = ui::page(req);
@@ -128,7 +128,7 @@ pub async fn retry(
     depot: &mut Depot,
     res: &mut Response,
 ) -> Result<(), WebError> {
-    let actor = auth::require_role(depot, OPERATORS)?.actor.clone();
+    let actor = auth::require_role(depot, &Role::OPERATORS)?.actor.clone();
     let state = server::state(depot)?.clone();
     let id = job_id(req)?;
     let back = back_to(req, "/jobs").await;

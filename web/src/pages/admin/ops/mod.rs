@@ -9,15 +9,12 @@ mod invoice_runs;
 mod jobs;
 mod whatsapp;
 
-use domain::{DomainError, Role};
+use domain::DomainError;
 use salvo::{Response, Router};
 
 use super::refused;
 use crate::error::WebError;
 use crate::pages::ui;
-
-/// Who opens these pages.
-const OPERATORS: &[Role] = &[Role::Pusat, Role::Finance];
 
 /// The routes, pushed into the admin router as one entry.
 pub fn router() -> Router {

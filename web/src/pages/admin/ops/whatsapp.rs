@@ -4,14 +4,14 @@
 //! that sends a FAILED message again.
 
 use domain::Phone;
-use domain::ops;
 use domain::whatsapp::{self, LimiterConfig, LogFilter, LogStatus, LogType, WhatsappLog};
+use domain::{Role, ops};
 use salvo::{Depot, Request, Response, handler};
 use serde::Serialize;
 use tera::Context;
 
 use super::super::{PER_PAGE, back_to, done, path_id};
-use super::{OPERATORS, refuse};
+use super::refuse;
 use crate::auth;
 use crate::error::WebError;
 use crate::pages::ui::{self, Filters, Pager};
@@ -87,7 +87,7 @@ pub async fn show(
     depot: &mut Depot,
     res: &mut Response,
 ) -> Result<(), WebError> {
-    let actor = auth::require_role(depot, OPERATORS)?.actor.clone();
+    let actor = auth::require_role(depot, &Role::OPERATORS)?.actor.clone();
     let state = server::state(depot)?.clone();
     let status: Option<LogStatus> = ui::choice(req, "status");
     let kind: Option<LogType> = ui::choice(req, "type");
@@ -173,7 +173,7 @@ pub async fn retry(
     depot: &mut Depot,
     res: &mut Response,
 ) -> Result<(), WebError> {
-    let actor = auth::require_role(depot, OPERATORS)?.actor.clone();
+    let actor = auth::require_role(depot, &Role::OPERATORS)?.actor.clone();
     let state = server::state(depot)?.clone();
     let id = path_id(req)?;
     let back = back_to(req, "/whatsapp").await;

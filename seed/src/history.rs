@@ -11,6 +11,7 @@
 use std::borrow::Cow;
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeDelta, Timelike, Weekday};
+use domain::numbering;
 
 use super::master::{Master, mitra_user, stokis_user};
 use super::plan::{Plan, SEED, at};
@@ -310,7 +311,7 @@ pub(crate) fn orders_for_day(ctx: &Ctx, day: usize, first_id: i64) -> Vec<Order>
     orders.sort_by_key(|o| (o.created_at, o.mitra_id));
     for (i, o) in orders.iter_mut().enumerate() {
         o.id = first_id + i as i64;
-        o.number = format!("ORD-{}-{:06}", o.created_at.format("%y%m%d"), o.id);
+        o.number = numbering::order_number(o.created_at.date(), o.id);
     }
     orders
 }

@@ -8,6 +8,7 @@ use std::borrow::Cow;
 use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeDelta, Weekday};
 use domain::clock::format_date_id;
 use domain::money::format_rupiah;
+use domain::numbering;
 
 use super::history::status::*;
 use super::history::{Ctx, Line, Step, after, step, when};
@@ -133,7 +134,7 @@ pub(crate) fn billing(ctx: &Ctx, master: &Master) -> Billing {
     let mut invoices = Vec::new();
     for (i, po) in pos.iter_mut().enumerate() {
         po.id = i as i64 + 1;
-        po.number = format!("PO-{}-{:06}", po.created_at.format("%y%m%d"), po.id);
+        po.number = numbering::po_number(po.created_at.date(), po.id);
         if let Some(mut inv) = po.invoice.take() {
             inv.purchase_order_id = po.id;
             invoices.push(inv);
@@ -154,7 +155,7 @@ pub(crate) fn billing(ctx: &Ctx, master: &Master) -> Billing {
                 1
             }
         };
-        inv.number = format!("INV/{}/{:04}", inv.issue_date.format("%Y/%m"), no);
+        inv.number = numbering::invoice_number(inv.issue_date, no);
     }
     let invoice_runs = daily_runs(&ctx.plan, &invoices);
     Billing {
