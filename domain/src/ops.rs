@@ -13,12 +13,9 @@ use sqlx::PgConnection;
 
 pub use jobs::inspect::{FailedJob, QueueStats, WorkerInfo};
 
-/// Head-office staff who run the system: pusat and finance.
-pub const OPERATORS: &[Role] = &[Role::Pusat, Role::Finance];
-
-/// True for the roles in [`OPERATORS`].
+/// Head-office staff who run the system ([`Role::OPERATORS`]: pusat and finance).
 pub fn can_operate(actor: &Actor) -> bool {
-    OPERATORS.contains(&actor.role)
+    Role::OPERATORS.contains(&actor.role)
 }
 
 fn require_operator(actor: &Actor) -> Result<(), DomainError> {

@@ -59,7 +59,7 @@ const RUN_COLUMNS: &str = "r.id, r.kind, r.format, r.params, r.status, r.progres
 
 /// Who may request and read reports: head office and finance.
 pub fn can_use(actor: &Actor) -> bool {
-    matches!(actor.role, Role::Pusat | Role::Finance)
+    Role::OPERATORS.contains(&actor.role)
 }
 
 fn allowed(actor: &Actor) -> Result<(), DomainError> {

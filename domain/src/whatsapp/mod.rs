@@ -98,7 +98,7 @@ const LOG_COLUMNS: &str =
 
 /// Head-office staff who run the WhatsApp pipeline: they read the log and retry messages.
 pub fn can_manage(actor: &Actor) -> bool {
-    matches!(actor.role, Role::Pusat | Role::Finance)
+    Role::OPERATORS.contains(&actor.role)
 }
 
 fn require_manager(actor: &Actor) -> Result<(), DomainError> {
