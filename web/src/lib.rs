@@ -6,6 +6,7 @@ pub mod api;
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod download;
 pub mod error;
 pub mod flash;
 pub mod health;

@@ -2,9 +2,15 @@
 //! of each report as one [`doc::Document`], the runs that render them and the schedules that
 //! request them. Rendering to PDF / Excel is the `render` crate's, in the worker.
 
+pub mod build;
 pub mod doc;
+pub mod invoice_aging;
+pub mod monthly_sales;
 pub mod run;
+pub mod sales;
 pub mod schedule;
+pub mod stokis_performance;
+pub mod top_products;
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};

@@ -23,6 +23,7 @@ pub mod products;
 pub mod purchase_orders;
 pub mod query;
 pub mod record_id;
+pub mod reports;
 pub mod whatsapp;
 
 use salvo::Router;
@@ -47,4 +48,5 @@ pub fn v1() -> Router {
         .push(invoices::router())
         .push(admin::router())
         .push(whatsapp::router())
+        .push(reports::router())
 }

@@ -3,7 +3,7 @@
 
 use salvo::oapi::Parameter;
 
-use super::query::{QueryReader, int_param};
+use super::query::{QueryParams, QueryReader, int_param};
 
 pub const DEFAULT_PER_PAGE: u32 = 20;
 pub const MAX_PER_PAGE: u32 = 100;
@@ -50,6 +50,17 @@ impl Paging {
                 i64::from(MAX_PER_PAGE),
             ),
         ]
+    }
+}
+
+/// A list with no filter but its page.
+impl QueryParams for Paging {
+    fn read(q: &mut QueryReader<'_>) -> Self {
+        Paging::read(q)
+    }
+
+    fn document() -> Vec<Parameter> {
+        Paging::document()
     }
 }
 

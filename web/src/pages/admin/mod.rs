@@ -15,6 +15,7 @@ mod master_stokis;
 mod master_users;
 mod ops;
 mod purchase_orders;
+mod reports;
 mod shipping;
 
 use domain::{DomainError, FieldErrors, Role};
@@ -47,6 +48,18 @@ pub fn router() -> Router {
         .push(Router::with_path("invoices/{id:num}").get(invoices::show))
         .push(Router::with_path("invoices/{id:num}/payments").post(invoices::record_payment))
         .push(Router::with_path("aging").get(aging::show))
+        // FINANCE and PUSAT: reports (schedules: FINANCE)
+        .push(
+            Router::with_path("reports")
+                .get(reports::show)
+                .post(reports::request),
+        )
+        .push(Router::with_path("reports/{id:num}/retry").post(reports::retry))
+        .push(Router::with_path("reports/{id:num}/file").get(reports::file))
+        .push(Router::with_path("report-schedules").post(reports::create_schedule))
+        .push(Router::with_path("report-schedules/{id:num}/pause").post(reports::pause_schedule))
+        .push(Router::with_path("report-schedules/{id:num}/resume").post(reports::resume_schedule))
+        .push(Router::with_path("report-schedules/{id:num}/delete").post(reports::delete_schedule))
         // GUDANG
         .push(Router::with_path("shipping").get(shipping::to_ship))
         .push(Router::with_path("shipped").get(shipping::shipped_list))

@@ -32,7 +32,7 @@ pub fn router() -> Router {
 
 /// After a refused action: its message on the page it came from. Errors that are not the
 /// user's to fix (a record that does not exist, a database failure) go to the error page.
-fn refuse(res: &mut Response, e: DomainError, back: &str) -> Result<(), WebError> {
+pub(super) fn refuse(res: &mut Response, e: DomainError, back: &str) -> Result<(), WebError> {
     let message = match &e {
         DomainError::Validation(fields) => fields
             .values()
