@@ -24,7 +24,7 @@ command -v cargo >/dev/null 2>&1 ||
   die "cargo not found — install Rust (https://rustup.rs) and open a new shell, then retry"
 
 # fonts-liberation gives browser screenshots real text metrics; chromium only recommends it.
-ensure_packages postgresql postgresql-contrib chromium chromium-driver poppler-utils fonts-liberation
+ensure_packages postgresql postgresql-contrib chromium chromium-driver poppler-utils fonts-liberation libreoffice-calc-nogui
 export CHROMEDRIVER=${CHROMEDRIVER:-/usr/bin/chromedriver}
 export CHROME=${CHROME:-/usr/bin/chromium}
 

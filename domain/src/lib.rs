@@ -6,6 +6,7 @@
 
 pub mod actor;
 pub mod clock;
+pub mod document;
 pub mod error;
 pub mod history;
 pub mod input;

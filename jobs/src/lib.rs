@@ -112,6 +112,26 @@ impl Job for RenderReport {
     const MAX_ATTEMPTS: usize = 3;
 }
 
+/// Render one printable document (faktur, surat jalan) into its `documents` row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RenderDocument {
+    pub document_id: i64,
+}
+
+impl Job for RenderDocument {
+    const QUEUE: &'static str = queue::REPORTS;
+    const MAX_ATTEMPTS: usize = 3;
+}
+
+/// What a `reports` job asks for: the queue carries both kinds of rendering, told apart by
+/// their field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Render {
+    Report(RenderReport),
+    Document(RenderDocument),
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum EnqueueError {
     #[error("cannot encode job: {0}")]

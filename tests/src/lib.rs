@@ -15,6 +15,7 @@ pub mod fixtures;
 pub mod job_queue;
 pub mod portal_users;
 pub mod records;
+pub mod report_files;
 pub mod sessions;
 pub mod whatsapp_logs;
 

@@ -7,6 +7,7 @@ mod query;
 pub use crate::transition::InvoiceStatus;
 pub use issue::issue;
 pub use payment::{NewPayment, PaymentMethod, record_payment};
+pub(crate) use query::load;
 pub use query::{InvoiceFilter, get, list, payments};
 
 use chrono::{DateTime, NaiveDate, Utc};

@@ -9,6 +9,7 @@ mod submit;
 pub use crate::transition::{PoAction, PoStatus};
 pub use apply::{apply, approve};
 pub use credit::{CreditPosition, position};
+pub(crate) use query::load;
 pub use query::{PoFilter, PoListItem, get, list};
 pub use submit::{NewPurchaseOrder, Submitted, submit};
 

@@ -24,6 +24,8 @@ mod pages_admin_pusat;
 mod pages_admin_roles;
 mod pages_mitra;
 mod pages_stokis;
+mod reports_api;
+mod reports_contents;
 mod test_kit_drain;
 mod web_auth_csrf;
 mod web_auth_login;

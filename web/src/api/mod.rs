@@ -12,6 +12,7 @@ pub mod admin;
 pub mod auth;
 pub mod body;
 pub mod caller;
+pub mod documents;
 pub mod history;
 pub mod idempotency;
 pub mod invoices;
@@ -49,4 +50,5 @@ pub fn v1() -> Router {
         .push(admin::router())
         .push(whatsapp::router())
         .push(reports::router())
+        .push(documents::router())
 }

@@ -3,6 +3,7 @@
 //! (`mitra/`, `stokis/`, `admin/`). 404 and error pages: `render::error_page`.
 
 pub mod admin;
+pub mod document;
 pub mod landing;
 pub mod line_form;
 pub mod login;

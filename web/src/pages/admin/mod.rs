@@ -47,6 +47,7 @@ pub fn router() -> Router {
         .push(Router::with_path("invoices").get(invoices::list))
         .push(Router::with_path("invoices/{id:num}").get(invoices::show))
         .push(Router::with_path("invoices/{id:num}/payments").post(invoices::record_payment))
+        .push(Router::with_path("invoices/{id:num}/pdf").get(super::document::invoice_pdf))
         .push(Router::with_path("aging").get(aging::show))
         // FINANCE and PUSAT: reports (schedules: FINANCE)
         .push(
@@ -68,6 +69,10 @@ pub fn router() -> Router {
         // every admin role
         .push(Router::with_path("purchase-orders").get(purchase_orders::list))
         .push(Router::with_path("purchase-orders/{id:num}").get(purchase_orders::show))
+        .push(
+            Router::with_path("purchase-orders/{id:num}/delivery-note")
+                .get(super::document::delivery_note_pdf),
+        )
         // PUSAT: master data
         .push(
             Router::with_path("products")

@@ -33,12 +33,17 @@ pub fn router() -> Router {
                     Router::with_path("{id}")
                         .get(purchase_orders::show)
                         .push(Router::with_path("receive").post(purchase_orders::receive))
-                        .push(Router::with_path("cancel").post(purchase_orders::cancel)),
+                        .push(Router::with_path("cancel").post(purchase_orders::cancel))
+                        .push(
+                            Router::with_path("delivery-note")
+                                .get(super::document::delivery_note_pdf),
+                        ),
                 ),
         )
         .push(
             Router::with_path("invoices")
                 .get(invoices::list)
-                .push(Router::with_path("{id}").get(invoices::show)),
+                .push(Router::with_path("{id}").get(invoices::show))
+                .push(Router::with_path("{id:num}/pdf").get(super::document::invoice_pdf)),
         )
 }
