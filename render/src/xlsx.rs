@@ -295,17 +295,20 @@ fn excel_chart(c: &Chart, t: &Table) -> Option<XlChart> {
     }
     let last = u32::try_from(t.rows.len()).unwrap_or(u32::MAX);
     let cat = col(c.category_column);
+    let has = |kind: SeriesKind| c.series.iter().any(|s| s.kind == kind);
+    // As in the PDF: lines beside bars get their own (right) axis.
+    let mixed = has(SeriesKind::Bar) && has(SeriesKind::Line);
     let add = |chart: &mut XlChart, kind: SeriesKind| {
         for s in c.series.iter().filter(|s| s.kind == kind) {
             let v = col(s.column);
             chart
                 .add_series()
+                .set_secondary_axis(mixed && kind == SeriesKind::Line)
                 .set_name((t.sheet.as_str(), 0, v))
                 .set_categories((t.sheet.as_str(), 1, cat, last, cat))
                 .set_values((t.sheet.as_str(), 1, v, last, v));
         }
     };
-    let has = |kind: SeriesKind| c.series.iter().any(|s| s.kind == kind);
     let mut chart = if has(SeriesKind::Bar) {
         let mut bars = XlChart::new(ChartType::Column);
         add(&mut bars, SeriesKind::Bar);

@@ -1,0 +1,169 @@
+//! Reads the sample's PDF back as text, with lopdf in-process and with poppler's `pdftotext`
+//! when installed: pages, page numbers, the header repeated on a continuation page, figures
+//! formatted as the document's cells, the empty table's text, and the file's size.
+
+mod sample;
+
+use std::process::Command;
+
+use domain::clock::format_wib;
+use domain::money::format_rupiah;
+use domain::report::doc::{Cell, Orientation};
+
+/// Each page's text, as lopdf extracts it (one line per text section, so one per cell).
+fn pages_lopdf(bytes: &[u8]) -> Vec<String> {
+    let doc = lopdf::Document::load_mem(bytes).expect("pdf parses");
+    let pages = doc.get_pages();
+    pages
+        .keys()
+        .map(|&n| doc.extract_text(&[n]).expect("page text"))
+        .collect()
+}
+
+/// Each page's text as poppler reads it, or None when pdftotext is not installed.
+fn pages_pdftotext(bytes: &[u8]) -> Option<Vec<String>> {
+    let tool = "/usr/bin/pdftotext";
+    if !std::path::Path::new(tool).exists() {
+        eprintln!("pdftotext not installed; only lopdf reads the PDF");
+        return None;
+    }
+    let path = std::env::temp_dir().join(format!("render-test-{}.pdf", std::process::id()));
+    std::fs::write(&path, bytes).expect("write temp pdf");
+    let out = Command::new(tool)
+        .arg("-layout")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("run pdftotext");
+    let _ = std::fs::remove_file(&path);
+    assert!(
+        out.status.success(),
+        "pdftotext: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    // pdftotext ends every page with a form feed.
+    let mut pages: Vec<String> = text.split('\u{c}').map(str::to_owned).collect();
+    if pages.last().is_some_and(|p| p.trim().is_empty()) {
+        pages.pop();
+    }
+    Some(pages)
+}
+
+fn check_pages(pages: &[String], reader: &str) {
+    let doc = sample::document();
+    let table = sample::sales_table(&doc);
+    let n = pages.len();
+    assert!(
+        n > 1,
+        "{reader}: the 120-row table must break pages, got {n}"
+    );
+    for (i, page) in pages.iter().enumerate() {
+        let stamp = format!("Halaman {} dari {n}", i + 1);
+        assert!(
+            page.contains(&stamp),
+            "{reader}: page {} lacks {stamp:?}",
+            i + 1
+        );
+    }
+    // Page 1 holds the title block, the facts and the chart; the table continues onto the
+    // following pages with its header repeated.
+    let continued: Vec<usize> = (1..n)
+        .filter(|&i| pages[i].contains("(lanjutan)"))
+        .collect();
+    assert!(!continued.is_empty(), "{reader}: no continuation page");
+    for &i in &continued {
+        for column in &table.columns {
+            // A header may wrap onto two lines, so look for each of its words.
+            let missing = column
+                .header
+                .split_whitespace()
+                .find(|w| !pages[i].contains(w));
+            assert!(
+                missing.is_none(),
+                "{reader}: page {} lacks header {:?}",
+                i + 1,
+                column.header
+            );
+        }
+    }
+    let all = pages.concat();
+    assert!(all.contains(&doc.title), "{reader}: title");
+    for sub in &doc.subtitle {
+        assert!(all.contains(sub.as_str()), "{reader}: subtitle {sub:?}");
+    }
+    assert!(
+        pages[0].contains(&format!("Dibuat {}", format_wib(doc.generated_at))),
+        "{reader}: generated at"
+    );
+    assert!(all.contains(sample::EMPTY), "{reader}: empty table text");
+    assert!(all.contains("Rp 1.250.000"), "{reader}: first day's sales");
+    assert!(all.contains("-Rp 5.000"), "{reader}: negative sales");
+    // Every row's figures, formatted as the document's cells.
+    for (r, row) in table.rows.iter().enumerate() {
+        if let Cell::Rupiah(v) = row[3] {
+            assert!(
+                all.contains(&format_rupiah(v)),
+                "{reader}: row {r} sales {v}"
+            );
+        }
+    }
+    let total: i64 = (0..sample::ROWS).map(sample::sales).sum();
+    assert!(
+        all.contains(&format_rupiah(total)),
+        "{reader}: total {total}"
+    );
+    assert!(all.contains("25,3 %"), "{reader}: percent fact");
+    assert!(all.contains("Es Kopi Susu Café"), "{reader}: é survives");
+    assert!(all.contains("Disetujui oleh"), "{reader}: signature box");
+    assert!(all.contains(&doc.footnotes[0]), "{reader}: footnote");
+    // A long product name is cut with an ellipsis instead of running into the next column.
+    assert!(all.contains('…'), "{reader}: truncated cell");
+    assert!(
+        !all.contains(&sample::product(2)),
+        "{reader}: long name printed whole"
+    );
+}
+
+#[test]
+fn pdf_reads_back_with_every_figure_and_page_number() {
+    let doc = sample::document();
+    let bytes = render::pdf(&doc).expect("pdf renders");
+    eprintln!("sample PDF: {} bytes", bytes.len());
+    assert!(bytes.len() < 200_000, "PDF is {} bytes", bytes.len());
+    let lopdf_pages = pages_lopdf(&bytes);
+    check_pages(&lopdf_pages, "lopdf");
+    if let Some(poppler_pages) = pages_pdftotext(&bytes) {
+        assert_eq!(poppler_pages.len(), lopdf_pages.len(), "page count agrees");
+        check_pages(&poppler_pages, "pdftotext");
+    }
+}
+
+#[test]
+fn landscape_documents_get_landscape_pages() {
+    let mut doc = sample::document();
+    doc.orientation = Orientation::Landscape;
+    let bytes = render::pdf(&doc).expect("pdf renders");
+    let pdf = lopdf::Document::load_mem(&bytes).expect("pdf parses");
+    for (_, id) in pdf.get_pages() {
+        let page = pdf.get_dictionary(id).expect("page dict");
+        let media = page
+            .get(b"MediaBox")
+            .and_then(|m| m.as_array())
+            .expect("media box");
+        let num = |o: &lopdf::Object| {
+            o.as_float()
+                .or_else(|_| o.as_i64().map(|i| i as f32))
+                .expect("number")
+        };
+        let (w, h) = (
+            num(&media[2]) - num(&media[0]),
+            num(&media[3]) - num(&media[1]),
+        );
+        assert!(w > h, "page {w}×{h} is not landscape");
+        assert!(
+            (w - 841.89).abs() < 1.0 && (h - 595.28).abs() < 1.0,
+            "A4: {w}×{h}"
+        );
+    }
+}
