@@ -20,17 +20,21 @@ fn pages_lopdf(bytes: &[u8]) -> Vec<String> {
         .collect()
 }
 
-/// Each page's text as poppler reads it, or None when pdftotext is not installed.
-fn pages_pdftotext(bytes: &[u8]) -> Option<Vec<String>> {
+/// pdftotext's output for the PDF with `args`, or None when pdftotext is not installed.
+fn pdftotext(bytes: &[u8], args: &[&str]) -> Option<String> {
     let tool = "/usr/bin/pdftotext";
     if !std::path::Path::new(tool).exists() {
         eprintln!("pdftotext not installed; only lopdf reads the PDF");
         return None;
     }
-    let path = std::env::temp_dir().join(format!("render-test-{}.pdf", std::process::id()));
+    let path = std::env::temp_dir().join(format!(
+        "render-test-{}-{}.pdf",
+        std::process::id(),
+        args.join("")
+    ));
     std::fs::write(&path, bytes).expect("write temp pdf");
     let out = Command::new(tool)
-        .arg("-layout")
+        .args(args)
         .arg(&path)
         .arg("-")
         .output()
@@ -41,7 +45,12 @@ fn pages_pdftotext(bytes: &[u8]) -> Option<Vec<String>> {
         "pdftotext: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let text = String::from_utf8(out.stdout).expect("utf-8");
+    Some(String::from_utf8(out.stdout).expect("utf-8"))
+}
+
+/// Each page's text as poppler reads it, or None when pdftotext is not installed.
+fn pages_pdftotext(bytes: &[u8]) -> Option<Vec<String>> {
+    let text = pdftotext(bytes, &["-layout"])?;
     // pdftotext ends every page with a form feed.
     let mut pages: Vec<String> = text.split('\u{c}').map(str::to_owned).collect();
     if pages.last().is_some_and(|p| p.trim().is_empty()) {
@@ -137,6 +146,9 @@ fn pdf_reads_back_with_every_figure_and_page_number() {
         assert_eq!(poppler_pages.len(), lopdf_pages.len(), "page count agrees");
         check_pages(&poppler_pages, "pdftotext");
     }
+    if let Some(boxes) = pdftotext(&bytes, &["-bbox", "-f", "1", "-l", "1"]) {
+        assert_right_aligned(&boxes);
+    }
 }
 
 #[test]
@@ -166,4 +178,35 @@ fn landscape_documents_get_landscape_pages() {
             "A4: {w}×{h}"
         );
     }
+}
+
+/// Right-aligned figures of different lengths end at the same x: `Rp 1.250.000` (row 1) and
+/// `-Rp 5.000` (row 8) under `Penjualan bersih`, read from poppler's word boxes on page 1.
+fn assert_right_aligned(bbox_html: &str) {
+    let x_max = |word: &str| -> f64 {
+        let line = bbox_html
+            .lines()
+            .find(|l| l.contains(&format!(">{word}</word>")))
+            .unwrap_or_else(|| panic!("word {word:?} on page 1"));
+        let at = line.find("xMax=\"").expect("xMax") + 6;
+        line[at..]
+            .split('"')
+            .next()
+            .expect("value")
+            .parse()
+            .expect("number")
+    };
+    // The last word of each figure: `1.250.000` of `Rp 1.250.000`, `5.000` of `-Rp 5.000`.
+    let last_word = |v: i64| {
+        format_rupiah(v)
+            .rsplit(' ')
+            .next()
+            .expect("word")
+            .to_owned()
+    };
+    let (a, b) = (
+        x_max(&last_word(sample::sales(0))),
+        x_max(&last_word(sample::sales(7))),
+    );
+    assert!((a - b).abs() < 0.5, "figures end at {a} and {b}");
 }

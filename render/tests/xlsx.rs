@@ -150,3 +150,39 @@ fn a_chart_over_a_missing_table_is_an_error() {
         Err(render::RenderError::ChartTable { .. })
     ));
 }
+
+#[test]
+fn cells_carry_number_formats_and_bold_where_the_document_says() {
+    let doc = sample::document();
+    let bytes = render::xlsx(&doc).expect("xlsx renders");
+    let mut wb = workbook(&bytes);
+    let styles = wb.worksheet_style("Penjualan Harian").expect("styles");
+    let code = |pos: (u32, u32)| {
+        styles
+            .get(pos)
+            .and_then(|s| s.number_format.as_ref())
+            .map(|f| f.format_code.clone())
+            .unwrap_or_default()
+    };
+    let bold = |pos: (u32, u32)| {
+        styles
+            .get(pos)
+            .and_then(|s| s.font.as_ref())
+            .is_some_and(|f| f.weight == calamine::FontWeight::Bold)
+    };
+    assert_eq!(code((1, 0)), "dd/mm/yyyy");
+    assert_eq!(code((1, 2)), "#,##0");
+    assert!(
+        code((1, 3)).starts_with(r#""Rp" #,##0"#),
+        "{}",
+        code((1, 3))
+    );
+    assert_eq!(code((1, 4)), "0.0%");
+    let total_row = sample::ROWS as u32 + 1;
+    assert!(code((total_row, 3)).starts_with(r#""Rp" #,##0"#));
+    for c in 0..5 {
+        assert!(bold((0, c)), "header cell {c} bold");
+        assert!(bold((total_row, c)), "total cell {c} bold");
+        assert!(!bold((1, c)), "data cell {c} not bold");
+    }
+}
