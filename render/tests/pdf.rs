@@ -139,6 +139,10 @@ fn pdf_reads_back_with_every_figure_and_page_number() {
     let doc = sample::document();
     let bytes = render::pdf(&doc).expect("pdf renders");
     eprintln!("sample PDF: {} bytes", bytes.len());
+    // To look at the sample: RENDER_SAMPLE_PDF=/tmp/sample.pdf cargo test -p render --test pdf
+    if let Some(path) = std::env::var_os("RENDER_SAMPLE_PDF") {
+        std::fs::write(path, &bytes).expect("write the sample PDF");
+    }
     assert!(bytes.len() < 200_000, "PDF is {} bytes", bytes.len());
     let lopdf_pages = pages_lopdf(&bytes);
     check_pages(&lopdf_pages, "lopdf");
