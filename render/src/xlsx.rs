@@ -338,6 +338,13 @@ fn excel_chart(c: &Chart, t: &Table) -> Option<XlChart> {
         };
         chart.y_axis().set_num_format(num);
     }
+    // Date categories are serial numbers to Excel; without a format the axis shows 46265.
+    if t.columns
+        .get(c.category_column)
+        .is_some_and(|col| col.kind == CellKind::Date)
+    {
+        chart.x_axis().set_num_format("dd/mm");
+    }
     chart.set_width(640).set_height(300);
     Some(chart)
 }

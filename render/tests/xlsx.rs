@@ -48,6 +48,10 @@ fn assert_cell(data: Option<&Data>, cell: &Cell, at: (usize, usize)) {
 fn workbook_carries_the_documents_figures() {
     let doc = sample::document();
     let bytes = render::xlsx(&doc).expect("xlsx renders");
+    // To look at the sample: RENDER_SAMPLE_XLSX=/tmp/sample.xlsx cargo test -p render --test xlsx
+    if let Some(path) = std::env::var_os("RENDER_SAMPLE_XLSX") {
+        std::fs::write(path, &bytes).expect("write the sample workbook");
+    }
     let mut wb = workbook(&bytes);
     assert_eq!(
         wb.sheet_names(),
