@@ -296,8 +296,17 @@ fn excel_chart(c: &Chart, t: &Table) -> Option<XlChart> {
     let last = u32::try_from(t.rows.len()).unwrap_or(u32::MAX);
     let cat = col(c.category_column);
     let has = |kind: SeriesKind| c.series.iter().any(|s| s.kind == kind);
-    // As in the PDF: lines beside bars get their own (right) axis.
-    let mixed = has(SeriesKind::Bar) && has(SeriesKind::Line);
+    // As in the PDF: lines beside bars of another kind get their own (right) axis.
+    let kind_of = |kind: SeriesKind| {
+        c.series
+            .iter()
+            .find(|s| s.kind == kind)
+            .and_then(|s| t.columns.get(s.column))
+            .map(|col| col.kind)
+    };
+    let mixed = has(SeriesKind::Bar)
+        && has(SeriesKind::Line)
+        && kind_of(SeriesKind::Bar) != kind_of(SeriesKind::Line);
     let add = |chart: &mut XlChart, kind: SeriesKind| {
         for s in c.series.iter().filter(|s| s.kind == kind) {
             let v = col(s.column);

@@ -125,6 +125,17 @@ fn check_pages(pages: &[String], reader: &str) {
     assert!(all.contains("25,3 %"), "{reader}: percent fact");
     assert!(all.contains("Es Kopi Susu Café"), "{reader}: é survives");
     assert!(all.contains("Disetujui oleh"), "{reader}: signature box");
+    // The chart is drawn text, not an image: its title, its legend, the right axis of the
+    // portions line beside the Rupiah bars, an axis tick on a round step.
+    assert!(
+        pages[0].contains("Tren penjualan harian"),
+        "{reader}: chart title"
+    );
+    assert!(
+        pages[0].contains("Jumlah porsi (sumbu kanan)"),
+        "{reader}: legend"
+    );
+    assert!(pages[0].contains("2 jt"), "{reader}: y axis tick");
     assert!(all.contains(&doc.footnotes[0]), "{reader}: footnote");
     // A long product name is cut with an ellipsis instead of running into the next column.
     assert!(all.contains('…'), "{reader}: truncated cell");

@@ -81,13 +81,15 @@ pub fn draw(p: &mut Pager, doc: &Document, chart: &Chart) -> Result<(), RenderEr
     let line_idx: Vec<usize> = (0..chart.series.len())
         .filter(|&i| chart.series[i].kind == SeriesKind::Line)
         .collect();
-    // Bars and lines together usually measure different things (Rupiah and portions): the
+    // Bars and lines of different kinds (Rupiah and portions) measure different things: the
     // lines then get their own scale on the right instead of lying flat along the bars' zero.
-    let (left_idx, right_idx) = if bar_idx.is_empty() || line_idx.is_empty() {
-        ((0..chart.series.len()).collect::<Vec<_>>(), Vec::new())
-    } else {
-        (bar_idx.clone(), line_idx.clone())
-    };
+    // Of the same kind (sales and target) they share one axis, so they compare honestly.
+    let (left_idx, right_idx) =
+        if bar_idx.is_empty() || line_idx.is_empty() || kind_of(&bar_idx) == kind_of(&line_idx) {
+            ((0..chart.series.len()).collect::<Vec<_>>(), Vec::new())
+        } else {
+            (bar_idx.clone(), line_idx.clone())
+        };
     let left_scale = Scale::new(&series, &left_idx, kind_of(&left_idx));
     let right_scale =
         (!right_idx.is_empty()).then(|| Scale::new(&series, &right_idx, kind_of(&right_idx)));
