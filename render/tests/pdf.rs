@@ -225,3 +225,25 @@ fn assert_right_aligned(bbox_html: &str) {
     );
     assert!((a - b).abs() < 0.5, "figures end at {a} and {b}");
 }
+
+#[test]
+fn a_chart_over_an_empty_table_says_so() {
+    let mut doc = sample::document();
+    for block in &mut doc.blocks {
+        if let domain::report::doc::Block::Chart(c) = block {
+            c.table_sheet = "Retur".to_owned();
+            c.category_column = 0;
+            c.series.truncate(1);
+            c.series[0].column = 2;
+        }
+    }
+    let bytes = render::pdf(&doc).expect("pdf renders");
+    let first = &pages_lopdf(&bytes)[0];
+    assert!(first.contains("Tren penjualan harian"), "chart title");
+    assert!(
+        first.contains(sample::EMPTY),
+        "the empty chart says {:?}",
+        sample::EMPTY
+    );
+    render::xlsx(&doc).expect("a workbook without that chart");
+}
