@@ -295,17 +295,29 @@ fn excel_chart(c: &Chart, t: &Table) -> Option<XlChart> {
     }
     let last = u32::try_from(t.rows.len()).unwrap_or(u32::MAX);
     let cat = col(c.category_column);
+    let has = |kind: SeriesKind| c.series.iter().any(|s| s.kind == kind);
+    // As in the PDF: lines beside bars of another kind get their own (right) axis.
+    let kind_of = |kind: SeriesKind| {
+        c.series
+            .iter()
+            .find(|s| s.kind == kind)
+            .and_then(|s| t.columns.get(s.column))
+            .map(|col| col.kind)
+    };
+    let mixed = has(SeriesKind::Bar)
+        && has(SeriesKind::Line)
+        && kind_of(SeriesKind::Bar) != kind_of(SeriesKind::Line);
     let add = |chart: &mut XlChart, kind: SeriesKind| {
         for s in c.series.iter().filter(|s| s.kind == kind) {
             let v = col(s.column);
             chart
                 .add_series()
+                .set_secondary_axis(mixed && kind == SeriesKind::Line)
                 .set_name((t.sheet.as_str(), 0, v))
                 .set_categories((t.sheet.as_str(), 1, cat, last, cat))
                 .set_values((t.sheet.as_str(), 1, v, last, v));
         }
     };
-    let has = |kind: SeriesKind| c.series.iter().any(|s| s.kind == kind);
     let mut chart = if has(SeriesKind::Bar) {
         let mut bars = XlChart::new(ChartType::Column);
         add(&mut bars, SeriesKind::Bar);
@@ -334,6 +346,13 @@ fn excel_chart(c: &Chart, t: &Table) -> Option<XlChart> {
             _ => "#,##0",
         };
         chart.y_axis().set_num_format(num);
+    }
+    // Date categories are serial numbers to Excel; without a format the axis shows 46265.
+    if t.columns
+        .get(c.category_column)
+        .is_some_and(|col| col.kind == CellKind::Date)
+    {
+        chart.x_axis().set_num_format("dd/mm");
     }
     chart.set_width(640).set_height(300);
     Some(chart)

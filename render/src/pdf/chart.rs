@@ -2,7 +2,7 @@
 //! `SeriesKind::Bar`, a polyline for `SeriesKind::Line`, a y axis on round 1-2-5 steps with
 //! short labels, category labels under the x axis (thinned when they would collide), a legend.
 
-use domain::report::doc::{Chart, Document, SeriesKind};
+use domain::report::doc::{CellKind, Chart, Document, SeriesKind};
 
 use super::page::{Align, BLACK, GREY, Pager, RULE, Rgb3};
 use crate::format::{axis_label, cell_text};
@@ -49,12 +49,13 @@ pub fn draw(p: &mut Pager, doc: &Document, chart: &Chart) -> Result<(), RenderEr
                 .collect()
         })
         .collect();
-    let kind = chart
-        .series
-        .first()
-        .and_then(|s| table.columns.get(s.column))
-        .map(|c| c.kind)
-        .unwrap_or(domain::report::doc::CellKind::Int);
+    // Axis labels are formatted as the first series' column on that axis.
+    let kind_of = |idx: &[usize]| {
+        idx.first()
+            .and_then(|&i| chart.series.get(i))
+            .and_then(|s| table.columns.get(s.column))
+            .map_or(CellKind::Int, |c| c.kind)
+    };
 
     let plot_top = p.y;
     let plot_bottom = plot_top - PLOT_H;
@@ -74,22 +75,38 @@ pub fn draw(p: &mut Pager, doc: &Document, chart: &Chart) -> Result<(), RenderEr
         return Ok(());
     }
 
-    let values = series.iter().flatten().flatten().copied();
-    let (lo, hi) = values.fold((0.0_f64, 0.0_f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
-    let ticks = ticks(lo, hi);
-    let (y_min, y_max) = (ticks[0], ticks[ticks.len() - 1]);
-    let labels: Vec<String> = ticks.iter().map(|&t| axis_label(t, kind)).collect();
-    let label_w = labels
-        .iter()
-        .map(|l| p.fonts.regular.width(l, LABEL))
-        .fold(0.0, f32::max);
-    let x0 = p.left() + label_w + 6.0;
-    let x1 = p.right();
-    let to_y = |v: f64| plot_bottom + ((v - y_min) / (y_max - y_min)) as f32 * PLOT_H;
+    let bar_idx: Vec<usize> = (0..chart.series.len())
+        .filter(|&i| chart.series[i].kind == SeriesKind::Bar)
+        .collect();
+    let line_idx: Vec<usize> = (0..chart.series.len())
+        .filter(|&i| chart.series[i].kind == SeriesKind::Line)
+        .collect();
+    // Bars and lines of different kinds (Rupiah and portions) measure different things: the
+    // lines then get their own scale on the right instead of lying flat along the bars' zero.
+    // Of the same kind (sales and target) they share one axis, so they compare honestly.
+    let (left_idx, right_idx) =
+        if bar_idx.is_empty() || line_idx.is_empty() || kind_of(&bar_idx) == kind_of(&line_idx) {
+            ((0..chart.series.len()).collect::<Vec<_>>(), Vec::new())
+        } else {
+            (bar_idx.clone(), line_idx.clone())
+        };
+    let left_scale = Scale::new(&series, &left_idx, kind_of(&left_idx));
+    let right_scale =
+        (!right_idx.is_empty()).then(|| Scale::new(&series, &right_idx, kind_of(&right_idx)));
+    let label_w = |s: &Scale| {
+        s.labels
+            .iter()
+            .map(|l| p.fonts.regular.width(l, LABEL))
+            .fold(0.0, f32::max)
+    };
+    let x0 = p.left() + label_w(&left_scale) + 6.0;
+    let x1 = p.right() - right_scale.as_ref().map_or(0.0, |s| label_w(s) + 6.0);
+    let to_y =
+        |s: &Scale, v: f64| plot_bottom + ((v - s.min()) / (s.max() - s.min())) as f32 * PLOT_H;
 
     // Gridlines and y labels first, so bars and lines are drawn over them.
-    for (t, label) in ticks.iter().zip(&labels) {
-        let y = to_y(*t);
+    for (t, label) in left_scale.ticks.iter().zip(&left_scale.labels) {
+        let y = to_y(&left_scale, *t);
         p.hline(x0, x1, y, 0.3, RULE);
         p.text(
             label,
@@ -101,21 +118,39 @@ pub fn draw(p: &mut Pager, doc: &Document, chart: &Chart) -> Result<(), RenderEr
             Align::Right,
         );
     }
-    p.hline(x0, x1, to_y(0.0), 0.8, GREY);
+    if let Some(rs) = &right_scale {
+        for (t, label) in rs.ticks.iter().zip(&rs.labels) {
+            let y = to_y(rs, *t);
+            p.text(
+                label,
+                x1 + 3.0,
+                y - LABEL * 0.35,
+                LABEL,
+                false,
+                GREY,
+                Align::Left,
+            );
+        }
+        p.polyline(&[(x1, plot_bottom), (x1, plot_top)], 0.8, GREY);
+    }
+    p.hline(x0, x1, to_y(&left_scale, 0.0), 0.8, GREY);
     p.polyline(&[(x0, plot_bottom), (x0, plot_top)], 0.8, GREY);
+    let scale_of = |si: usize| match &right_scale {
+        Some(rs) if right_idx.contains(&si) => rs,
+        _ => &left_scale,
+    };
 
     let n = categories.len();
     let slot = (x1 - x0) / n as f32;
-    let bars: Vec<usize> = (0..chart.series.len())
-        .filter(|&i| chart.series[i].kind == SeriesKind::Bar)
-        .collect();
+    let bars = bar_idx;
     let bar_w = slot * 0.8 / bars.len().max(1) as f32;
     for (b, &si) in bars.iter().enumerate() {
         let color = PALETTE[si % PALETTE.len()];
         for (c, v) in series[si].iter().enumerate() {
             let Some(v) = v else { continue };
             let x = x0 + slot * c as f32 + slot * 0.1 + bar_w * b as f32;
-            let (a, z) = (to_y(0.0), to_y(*v));
+            let sc = scale_of(si);
+            let (a, z) = (to_y(sc, 0.0), to_y(sc, *v));
             p.fill_rect(x, a.min(z), bar_w, (z - a).abs(), color);
         }
     }
@@ -129,7 +164,7 @@ pub fn draw(p: &mut Pager, doc: &Document, chart: &Chart) -> Result<(), RenderEr
         for (c, v) in series[si].iter().enumerate() {
             let x = x0 + slot * (c as f32 + 0.5);
             match v {
-                Some(v) => run.push((x, to_y(*v))),
+                Some(v) => run.push((x, to_y(scale_of(si), *v))),
                 None => p.polyline(&std::mem::take(&mut run), 1.4, color),
             }
         }
@@ -155,11 +190,16 @@ pub fn draw(p: &mut Pager, doc: &Document, chart: &Chart) -> Result<(), RenderEr
     let legend_y = plot_bottom - X_LABELS_H - 8.0;
     for (si, s) in chart.series.iter().enumerate() {
         let color = PALETTE[si % PALETTE.len()];
-        let name = table
+        let header = table
             .columns
             .get(s.column)
-            .map(|c| c.header.as_str())
-            .unwrap_or("");
+            .map_or("", |c| c.header.as_str());
+        let name = if right_idx.contains(&si) {
+            format!("{header} (sumbu kanan)")
+        } else {
+            header.to_owned()
+        };
+        let name = name.as_str();
         match s.kind {
             SeriesKind::Bar => p.fill_rect(x, legend_y, 8.0, 7.0, color),
             SeriesKind::Line => p.hline(x, x + 10.0, legend_y + 3.5, 1.4, color),
@@ -177,6 +217,36 @@ pub fn draw(p: &mut Pager, doc: &Document, chart: &Chart) -> Result<(), RenderEr
     }
     p.y = legend_y - 10.0;
     Ok(())
+}
+
+/// One y axis: its round ticks and their labels.
+struct Scale {
+    ticks: Vec<f64>,
+    labels: Vec<String>,
+}
+
+impl Scale {
+    fn new(series: &[Vec<Option<f64>>], idx: &[usize], kind: CellKind) -> Scale {
+        let values = idx
+            .iter()
+            .filter_map(|&i| series.get(i))
+            .flatten()
+            .flatten()
+            .copied();
+        let (lo, hi) = values.fold((0.0_f64, 0.0_f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
+        let ticks = ticks(lo, hi);
+        let labels = ticks.iter().map(|&t| axis_label(t, kind)).collect();
+        Scale { ticks, labels }
+    }
+
+    fn min(&self) -> f64 {
+        self.ticks.first().copied().unwrap_or(0.0)
+    }
+
+    /// Never equal to `min`: `ticks` always returns at least two distinct values.
+    fn max(&self) -> f64 {
+        self.ticks.last().copied().unwrap_or(1.0)
+    }
 }
 
 /// Round tick values covering `lo..=hi` (which include 0) on a 1-2-5 step, about five of them.
