@@ -3,7 +3,8 @@
 # and synchronous_commit on, as in production), loads bench-scale data and measures the system
 # beside a raw-PostgreSQL baseline taken in the same run on the same data: order_create (HTTP,
 # wrk) against pgbench, the cost of the job enqueue, the worker's job drain, the daily invoice run
-# against the bare UPDATE, and the processes' peak memory. Prints a table and one
+# against the bare UPDATE, each report from request to stored file against its aggregate SQL
+# alone, and the processes' peak memory. Prints a table and one
 # `metric=… value=… baseline=… ratio=…` line per figure, writes bench/results/<date>.txt, and
 # removes everything it started, whatever happens. Not part of `make test`.
 set -euo pipefail
@@ -18,7 +19,7 @@ USERS=${BENCH_USERS:-3000}
 ORDERS=${BENCH_ORDERS:-1000000}
 JOBS=${BENCH_JOBS:-20000}
 INVOICES=${BENCH_INVOICES:-1000000}
-ONLY=${BENCH_ONLY:-order_create,enqueue_cost,job_drain,invoice_run}
+ONLY=${BENCH_ONLY:-order_create,enqueue_cost,job_drain,invoice_run,reports}
 RESULTS_DIR=${BENCH_RESULTS_DIR:-$REPO/bench/results}
 BENCH_DIR=$REPO/bench
 
@@ -27,8 +28,8 @@ for v in DURATION CONNECTIONS USERS ORDERS JOBS INVOICES; do
 done
 for part in ${ONLY//,/ }; do
   case $part in
-    order_create | enqueue_cost | job_drain | invoice_run) ;;
-    *) die "BENCH_ONLY names an unknown part '$part' — use any of order_create,enqueue_cost,job_drain,invoice_run" ;;
+    order_create | enqueue_cost | job_drain | invoice_run | reports) ;;
+    *) die "BENCH_ONLY names an unknown part '$part' — use any of order_create,enqueue_cost,job_drain,invoice_run,reports" ;;
   esac
 done
 wants() { [[ ",$ONLY," == *",$1,"* ]]; }
@@ -112,6 +113,7 @@ REPORT=$WORK/report.txt
 say() { printf '%s\n' "$*" | tee -a "$REPORT"; }
 TABLE=()
 METRICS=()
+REPORT_RATIOS=()
 row() { TABLE+=("$(printf '%-34s %14s %14s %9s  %s' "$1" "$2" "$3" "$4" "${5:-}")"); }
 metric() { METRICS+=("metric=$1 value=$2 baseline=$3 ratio=$4"); }
 
@@ -171,7 +173,7 @@ step "dfresto-web migrate"
 fg_run "$WEB" migrate >/dev/null || die "migrations failed (see above)"
 
 needs_orders=0
-for p in order_create enqueue_cost job_drain; do wants "$p" && needs_orders=1; done
+for p in order_create enqueue_cost job_drain reports; do wants "$p" && needs_orders=1; done
 if ((needs_orders)); then
   step "dfresto-web seed --scale bench --orders $ORDERS (about a minute for a million)"
   t0=$(now)
@@ -589,6 +591,47 @@ if wants invoice_run; then
   INVOICE_RATIO=$ratio
 fi
 
+# --- reports ---------------------------------------------------------------------------------------
+
+if wants reports; then
+  # The three sales reports on the million orders; aging on the million invoices when the
+  # invoice_run part built them. `time-report` requests the report, renders it as a job does
+  # (snapshot, render, store) and times that against the report's aggregate SQL alone, three
+  # rounds each, in one process whose peak RSS it reports.
+  month=$(q "$DB" "SELECT to_char(max(created_at) AT TIME ZONE 'Asia/Jakarta', 'YYYY-MM') FROM orders")
+  [[ -n $month ]] || month=$(TZ=Asia/Jakarta date +%Y-%m)
+  first="$month-01"
+  last=$(q "$DB" "SELECT (date '$first' + interval '1 month' - interval '1 day')::date")
+  today=$(TZ=Asia/Jakarta date +%F)
+  [[ $last > $today ]] && last=$today
+  aging_db=$DB
+  [[ -n ${IDB:-} ]] && aging_db=$IDB
+  REPORT_PEAK_KB=0
+  for spec in "MONTHLY_SALES|$DB|{\"month\":\"$month\"}" \
+    "TOP_PRODUCTS|$DB|{\"from\":\"$first\",\"to\":\"$last\",\"limit\":20}" \
+    "STOKIS_PERFORMANCE|$DB|{\"from\":\"$first\",\"to\":\"$last\"}" \
+    "INVOICE_AGING|$aging_db|{\"as_of\":\"$today\"}"; do
+    IFS='|' read -r kind rdb params <<<"$spec"
+    for format in PDF XLSX; do
+      step "report $kind $format on $rdb $params"
+      out=$(DATABASE_URL=$ROOT_URL/$rdb fg_run "$WORKER" time-report --kind "$kind" --format "$format" \
+        --params "$params" --rounds 3 2>"$WORK/time-report.log") ||
+        die "time-report $kind $format failed: $(tail -n 3 "$WORK/time-report.log")"
+      job_ms=$(sed -nE 's/.*job_ms=([0-9.]+).*/\1/p' <<<"$out")
+      base_ms=$(sed -nE 's/.*baseline_ms=([0-9.]+).*/\1/p' <<<"$out")
+      size=$(sed -nE 's/.*size=([0-9]+).*/\1/p' <<<"$out")
+      rss=$(sed -nE 's/.*peak_rss_mb=([0-9.]+).*/\1/p' <<<"$out")
+      name=$(tr '[:upper:]' '[:lower:]' <<<"report_${kind}_${format}")
+      ratio=$(calc "%.2f" "$job_ms / ($base_ms > 0 ? $base_ms : 1)")
+      row "$name" "$job_ms ms" "sql $base_ms ms" "$ratio" "file $((size / 1024)) KB, worker peak RSS $rss MB"
+      metric "$name" "$job_ms" "$base_ms" "$ratio"
+      REPORT_PEAK_KB=$(awk -v a="$REPORT_PEAK_KB" -v b="$rss" 'BEGIN { k = b * 1024; print (k > a ? k : a) }')
+      REPORT_RATIOS+=("$ratio")
+    done
+  done
+  metric memory_worker_reports_mb "$(kb_to_mb "$REPORT_PEAK_KB")" - -
+fi
+
 # --- memory --------------------------------------------------------------------------------------------
 
 if [[ -n ${web_peak_kb:-} ]]; then
@@ -627,6 +670,11 @@ fi
   goal "job_drain ≥ 2,000 jobs/s from one process (got $ONE_RATE)" "$(awk -v r="$ONE_RATE" 'BEGIN { print (r >= 2000) }')"
 [[ -n ${INVOICE_RATIO:-} ]] &&
   goal "invoice_run ≤ 1.2 × the raw UPDATE (got $INVOICE_RATIO)" "$(awk -v r="$INVOICE_RATIO" 'BEGIN { print (r <= 1.2) }')"
+if ((${#REPORT_RATIOS[@]})); then
+  worst=$(printf '%s\n' "${REPORT_RATIOS[@]}" | sort -g | tail -n 1)
+  goal "every report ≤ 1.5 × its aggregate SQL alone (worst $worst)" "$(awk -v r="$worst" 'BEGIN { print (r <= 1.5) }')"
+  goal "worker peak RSS while rendering < 200 MB (got $(kb_to_mb "$REPORT_PEAK_KB") MB)" "$(awk -v k="$REPORT_PEAK_KB" 'BEGIN { print (k < 200 * 1024) }')"
+fi
 say ""
 say "load:     $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min) at the end"
 cp "$REPORT" "$RESULT_FILE"

@@ -72,6 +72,15 @@ impl Api {
         }
     }
 
+    /// Logs every fixture user in again at the app's clock: for a test that moved the clock past
+    /// the tokens' lifetime (to date records across weeks).
+    pub async fn refresh_tokens(&mut self) {
+        for (user, portal) in FIXTURE_USERS {
+            self.tokens
+                .insert(user, (portal, self.app.bearer(portal, user).await));
+        }
+    }
+
     /// A request as `user` (bearer token, on the user's portal); `None` as user: no credentials,
     /// on the mitra portal.
     pub fn request(

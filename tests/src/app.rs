@@ -135,6 +135,7 @@ impl TestApp {
             clock,
             sends,
             invoice_run: RunConfig::default(),
+            seller: crate::fixtures::seller(),
             shutdown,
             in_flight: AtomicUsize::new(0),
         };

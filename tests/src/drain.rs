@@ -1,12 +1,13 @@
 //! Running the queues' due jobs on demand, in the test's own task, with the worker's code:
-//! the notifications batch consumer as the worker runs it, and the `whatsapp` and `invoices`
-//! jobs taken with `jobs::claim` and run by the worker's handlers ([`worker::handlers`]). Due
+//! the notifications batch consumer as the worker runs it, and the `whatsapp`, `invoices` and
+//! `reports` jobs taken with `jobs::claim` and run by the worker's handlers ([`worker::handlers`],
+//! [`worker::reports`]). Due
 //! means due by the test's clock (or the database's, whichever is later), so a clock set ahead
 //! makes held messages and retries due. Test-kit only: production consumes the queues with the
 //! worker's runtime.
 
 use jobs::claim;
-use jobs::{InvoiceRun, SendWhatsapp};
+use jobs::{InvoiceRun, Render, SendWhatsapp};
 use worker::handlers::{self, Services};
 use worker::notification_batch;
 
@@ -29,13 +30,24 @@ pub struct Drained {
 /// The most jobs taken from one queue in one drain.
 const LIMIT: i64 = 10_000;
 
-/// Runs the due jobs of the notifications, WhatsApp and invoices queues once each, in that
-/// order: notifications first, so the send jobs they enqueue run in the same call; jobs these
+/// Runs the due jobs of the reports, notifications, WhatsApp and invoices queues once each, in
+/// that order: notifications before sends, so the send jobs they enqueue run in the same call; jobs these
 /// jobs enqueue on their own queue (a message held for a later slot) wait for the next call.
 /// A short wait between sends is handed to a job for then, as a worker shutting down does
 /// (`services.shutdown` is set): the test's clock never moves by itself.
 pub async fn drain_once(svc: &Services) -> Result<Drained, sqlx::Error> {
     let mut out = Drained::default();
+    // Reports first: a rendered report's "ready" notification is then sent in this same call.
+    run_claimed(svc, jobs::queue::REPORTS, &mut out, |svc, payload, id| {
+        Box::pin(async move {
+            let job: Render = jobs::read_payload(&payload)?;
+            worker::reports::run_job(svc, &job, &id)
+                .await
+                .map(drop)
+                .map_err(|e| e.to_string())
+        })
+    })
+    .await?;
     let batch = notification_batch::run_batch(svc, LIMIT).await?;
     out.ran += batch.taken;
     out.failed

@@ -193,3 +193,16 @@ pub async fn history(pool: &PgPool, entity: &str, id: i64) -> Vec<(Option<String
         .await
         .expect("history")
 }
+
+/// Head office as the test kit's worker prints it on documents.
+pub fn seller() -> domain::document::Seller {
+    domain::document::Seller {
+        company: "PT D'Fresto Indonesia".into(),
+        address: "Jl. Soekarno-Hatta No. 1, Bandung".into(),
+        npwp: "01.234.567.8-901.000".into(),
+        phone: "022-1234567".into(),
+        bank_name: "BCA".into(),
+        bank_account: "123-456-7890".into(),
+        account_holder: "PT D'Fresto Indonesia".into(),
+    }
+}

@@ -1,6 +1,7 @@
 //! The worker's settings, from environment variables with defaults that work out of the box.
 //! Every variable is listed in [`WorkerConfig::from_vars`].
 
+use domain::document::Seller;
 use domain::invoice_run::RunConfig;
 use domain::setting::Setting;
 use domain::whatsapp::{LimiterSettings, RetrySettings, SendPolicy};
@@ -40,6 +41,12 @@ pub struct WorkerConfig {
     pub notifications: Option<QueueConfig>,
     pub whatsapp: Option<QueueConfig>,
     pub invoices: Option<QueueConfig>,
+    /// Reports and printable documents (PDF / Excel rendering).
+    pub reports: Option<QueueConfig>,
+    /// Finished report runs older than this many days are deleted with their files.
+    pub reports_keep_days: u32,
+    /// Head office as printed on every faktur and surat jalan.
+    pub seller: Seller,
     /// How often consumers tell the database they are alive, and how many beats a consumer may
     /// miss before its jobs are handed to another worker: the bound on recovery after kill -9.
     pub heartbeat: Duration,
@@ -103,6 +110,8 @@ impl WorkerConfig {
     ///   `WHATSAPP_SEND_TIMEOUT_SECS` (30), `WHATSAPP_SESSION_ID` (`default`)
     /// - `WORKER_MESSENGER` (`console`; `fake` for tests, with `FAKE_MESSENGER_JOURNAL`,
     ///   `FAKE_MESSENGER_DELAY_MS`, `FAKE_MESSENGER_SENDER`)
+    /// - `REPORTS_KEEP_DAYS` (30); `SELLER_NAME`, `SELLER_ADDRESS`, `SELLER_NPWP`, `SELLER_PHONE`,
+    ///   `SELLER_BANK_NAME`, `SELLER_BANK_ACCOUNT`, `SELLER_ACCOUNT_HOLDER` (the faktur's issuer)
     /// - `WORKER_DB_POOL` (enough for the concurrency), `WORKER_INSTANCE` (a label for logs),
     ///   `WORKER_SWEEP_SECS` (60)
     pub fn from_vars(get: impl Fn(&str) -> Option<String>) -> Result<WorkerConfig, ConfigError> {
@@ -133,6 +142,7 @@ impl WorkerConfig {
                     jobs::queue::NOTIFICATIONS,
                     jobs::queue::WHATSAPP,
                     jobs::queue::INVOICES,
+                    jobs::queue::REPORTS,
                 ]
                 .iter()
                 .map(|q| (*q).to_owned())
@@ -143,11 +153,12 @@ impl WorkerConfig {
                 jobs::queue::NOTIFICATIONS,
                 jobs::queue::WHATSAPP,
                 jobs::queue::INVOICES,
+                jobs::queue::REPORTS,
             ]
             .contains(&q.as_str())
             {
                 return Err(ConfigError(format!(
-                    "WORKER_QUEUES: unknown queue {q:?} (notifications, whatsapp, invoices)"
+                    "WORKER_QUEUES: unknown queue {q:?} (notifications, whatsapp, invoices, reports)"
                 )));
             }
         }
@@ -174,6 +185,18 @@ impl WorkerConfig {
         let notifications = queue(jobs::queue::NOTIFICATIONS, 4, 100)?;
         let whatsapp = queue(jobs::queue::WHATSAPP, 1, 1)?;
         let invoices = queue(jobs::queue::INVOICES, 1, 1)?;
+        // Rendering is CPU work: one at a time per process leaves the cores to the rest.
+        let reports = queue(jobs::queue::REPORTS, 1, 1)?;
+        let text = |name: &str, default: &str| get(name).unwrap_or_else(|| default.to_owned());
+        let seller = Seller {
+            company: text("SELLER_NAME", "PT D'Fresto Indonesia"),
+            address: text("SELLER_ADDRESS", ""),
+            npwp: text("SELLER_NPWP", ""),
+            phone: text("SELLER_PHONE", ""),
+            bank_name: text("SELLER_BANK_NAME", ""),
+            bank_account: text("SELLER_BANK_ACCOUNT", ""),
+            account_holder: text("SELLER_ACCOUNT_HOLDER", ""),
+        };
 
         let cron_on = get("WORKER_CRON").is_none_or(|v| !matches!(v.trim(), "0" | "false" | "off"));
         let invoice_run_at = if cron_on {
@@ -206,7 +229,7 @@ impl WorkerConfig {
             }
         };
 
-        let concurrency: usize = [notifications, whatsapp, invoices]
+        let concurrency: usize = [notifications, whatsapp, invoices, reports]
             .iter()
             .flatten()
             .map(|q| q.concurrency)
@@ -234,6 +257,12 @@ impl WorkerConfig {
             notifications,
             whatsapp,
             invoices,
+            reports,
+            reports_keep_days: match get("REPORTS_KEEP_DAYS") {
+                Some(v) => parse::<u32>("REPORTS_KEEP_DAYS", &v)?.max(1),
+                None => 30,
+            },
+            seller,
             heartbeat: secs("WORKER_HEARTBEAT_SECS", 5)?.max(Duration::from_secs(1)),
             missed_heartbeats: num("WORKER_MISSED_HEARTBEATS", 6)?.max(2),
             shutdown_grace: secs("WORKER_SHUTDOWN_GRACE_SECS", 30)?,
@@ -323,7 +352,7 @@ mod tests {
         );
         let bad = WorkerConfig::from_vars(|k| match k {
             "DATABASE_URL" => Some("x".into()),
-            "WORKER_QUEUES" => Some("reports".into()),
+            "WORKER_QUEUES" => Some("emails".into()),
             _ => None,
         });
         assert!(bad.is_err());

@@ -23,6 +23,8 @@ pub struct Services {
     pub clock: SharedClock,
     pub sends: SendPipeline,
     pub invoice_run: RunConfig,
+    /// Head office as the printed documents name it.
+    pub seller: domain::document::Seller,
     /// Turns true when the process starts shutting down.
     pub shutdown: watch::Receiver<bool>,
     /// Jobs running right now, to tell a clean shutdown from one cut short by the grace period.
@@ -30,10 +32,10 @@ pub struct Services {
 }
 
 /// Counts a job (or a batch of them) as running while it lives.
-pub(crate) struct InFlight<'a>(&'a AtomicUsize);
+pub struct InFlight<'a>(&'a AtomicUsize);
 
 impl<'a> InFlight<'a> {
-    pub(crate) fn enter(counter: &'a AtomicUsize) -> InFlight<'a> {
+    pub fn enter(counter: &'a AtomicUsize) -> InFlight<'a> {
         counter.fetch_add(1, Ordering::SeqCst);
         InFlight(counter)
     }
@@ -48,7 +50,7 @@ impl Drop for InFlight<'_> {
 /// Payloads arrive as JSON values and are read here, so a payload this version cannot read
 /// (a new event from a newer web tier during a rolling deploy, a hand-edited row) fails that
 /// one job with a clear error, shown on the jobs page, instead of stopping the queue's consumer.
-fn read<J: DeserializeOwned>(payload: serde_json::Value) -> Result<J, BoxDynError> {
+pub(crate) fn read<J: DeserializeOwned>(payload: serde_json::Value) -> Result<J, BoxDynError> {
     serde_json::from_value(payload.clone())
         .map_err(|e| format!("cannot read the job payload {payload}: {e}").into())
 }

@@ -10,6 +10,8 @@ pub mod config;
 pub mod handlers;
 pub mod messenger;
 pub mod notification_batch;
+pub mod report_timing;
+pub mod reports;
 pub mod runtime;
 pub mod send;
 mod session;

@@ -36,6 +36,11 @@ async fn main() -> ExitCode {
         .with_ansi(std::io::stdout().is_terminal())
         .init();
 
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("time-report") {
+        return time_report(&args[1..]).await;
+    }
+
     let cfg = match WorkerConfig::from_env() {
         Ok(cfg) => cfg,
         Err(e) => {
@@ -74,6 +79,64 @@ async fn main() -> ExitCode {
         Ok(Exit::CutShort { .. }) => ExitCode::from(1),
         Err(e) => {
             tracing::error!(error = %e, "dfresto-worker failed");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// `dfresto-worker time-report --kind K --format PDF|XLSX --params JSON [--rounds N]`: see
+/// `worker::report_timing`. Prints one line of `key=value` figures.
+async fn time_report(args: &[String]) -> ExitCode {
+    let mut kind = String::new();
+    let mut format = "PDF".to_owned();
+    let mut params = "{}".to_owned();
+    let mut rounds = 3usize;
+    let mut it = args.iter();
+    while let Some(flag) = it.next() {
+        let value = it.next().cloned().unwrap_or_default();
+        match flag.as_str() {
+            "--kind" => kind = value,
+            "--format" => format = value,
+            "--params" => params = value,
+            "--rounds" => rounds = value.parse().unwrap_or(3),
+            other => {
+                eprintln!("dfresto-worker time-report: unknown argument {other}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let Ok(url) = std::env::var("DATABASE_URL") else {
+        eprintln!("dfresto-worker time-report: DATABASE_URL is not set");
+        return ExitCode::from(2);
+    };
+    let params: serde_json::Value = match serde_json::from_str(&params) {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("dfresto-worker time-report: --params is not JSON: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let pool = match sqlx::postgres::PgPoolOptions::new()
+        .max_connections(4)
+        .connect(&url)
+        .await
+    {
+        Ok(pool) => pool,
+        Err(e) => {
+            eprintln!("dfresto-worker time-report: cannot connect: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match worker::report_timing::time_report(&pool, &kind, &format, &params, rounds).await {
+        Ok(t) => {
+            println!(
+                "report={kind} format={format} job_ms={:.1} baseline_ms={:.1} size={} peak_rss_mb={:.1}",
+                t.job_ms, t.baseline_ms, t.size, t.peak_rss_mb
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("dfresto-worker time-report: {e:#}");
             ExitCode::from(1)
         }
     }

@@ -2,14 +2,13 @@
 //! watches its queue a few times a second), one apalis consumer per other queue with its
 //! concurrency, woken by PostgreSQL `LISTEN/NOTIFY` (so a job is picked up within milliseconds of
 //! the commit that created it), the 09:00 WIB cron, the session tracker, the stranded-message
-//! sweeper, and graceful shutdown.
+//! sweeper (which also requests due report schedules and deletes old report files), and graceful
+//! shutdown.
 //!
 //! Shutdown: when `shutdown` resolves (SIGTERM, Ctrl-C) consumers stop taking jobs, jobs
 //! fetched but not started go back to their queue, and jobs in flight get the grace period to
 //! finish. A job still running when the grace period ends is abandoned: its row stays locked by
 //! this process until the other workers see its heartbeats stop and run it again.
-//!
-//! The `reports` queue is not consumed here yet (report rendering is a later issue).
 
 use crate::config::{QueueConfig, WorkerConfig};
 use crate::handlers::{self, Services};
@@ -121,6 +120,7 @@ async fn sweep(
     clock: SharedClock,
     policy: domain::whatsapp::SendPolicy,
     every: Duration,
+    reports_keep_days: u32,
     mut stop: watch::Receiver<bool>,
 ) {
     let mut tick = tokio::time::interval(every);
@@ -154,6 +154,11 @@ async fn sweep(
             domain::auth::retention::prune(&mut conn, clock.now(), 5000).await
         }
         .await;
+        // Every worker may do it: a schedule's period is requested once, whoever gets there.
+        if let Err(e) = crate::reports::housekeeping(&pool, clock.as_ref(), reports_keep_days).await
+        {
+            tracing::warn!(error = %e, "report schedules and retention failed");
+        }
         match pruned {
             Ok((0, 0)) => {}
             Ok((sessions, attempts)) => {
@@ -214,6 +219,7 @@ pub async fn run(
             timeout: cfg.send_timeout,
         },
         invoice_run: cfg.invoice_run.clone(),
+        seller: cfg.seller.clone(),
         shutdown: stop_rx.clone(),
         in_flight: AtomicUsize::new(0),
     });
@@ -231,6 +237,7 @@ pub async fn run(
         clock.clone(),
         cfg.send.clone(),
         cfg.sweep_every,
+        cfg.reports_keep_days,
         stop_rx.clone(),
     ));
 
@@ -320,6 +327,28 @@ pub async fn run(
                 .build(handlers::invoice_run)
         });
     }
+    if let Some(q) = cfg.reports {
+        apalis_consumers += 1;
+        let (pool, svc, cfg2, name) = (
+            pool.clone(),
+            svc.clone(),
+            cfg.clone(),
+            format!("{instance}:reports"),
+        );
+        monitor = monitor.register(move |restarts| {
+            WorkerBuilder::new(consumer_name(&name, restarts))
+                .backend(storage::<serde_json::Value>(
+                    &pool,
+                    jobs::queue::REPORTS,
+                    q,
+                    &cfg2,
+                ))
+                .data(svc.clone())
+                .concurrency(q.concurrency)
+                .parallelize(tokio::spawn)
+                .build(crate::reports::render)
+        });
+    }
     if let Some((hour, minute)) = cfg.invoice_run_at {
         apalis_consumers += 1;
         let (svc, name) = (svc.clone(), format!("{instance}:invoice-cron"));
@@ -337,6 +366,7 @@ pub async fn run(
         notifications = ?cfg.notifications,
         whatsapp = ?cfg.whatsapp,
         invoices = ?cfg.invoices,
+        reports = ?cfg.reports,
         invoice_run_at = ?cfg.invoice_run_at,
         "worker started"
     );

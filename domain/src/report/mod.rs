@@ -4,6 +4,7 @@
 
 pub mod build;
 pub mod doc;
+pub mod export;
 pub mod invoice_aging;
 pub mod monthly_sales;
 pub mod run;

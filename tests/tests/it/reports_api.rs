@@ -239,7 +239,11 @@ async fn a_failed_report_keeps_its_error_and_is_retried_from_the_page() {
         .send()
         .await
         .expect("retry");
-    assert!(res.status().is_success(), "{}", res.status());
+    assert_eq!(
+        res.status(),
+        StatusCode::SEE_OTHER,
+        "back to the page with a message"
+    );
     let queued = api
         .get("finance", &format!("/reports/{id}"))
         .await

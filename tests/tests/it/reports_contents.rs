@@ -10,7 +10,7 @@ use domain::Clock;
 use domain::clock::FixedClock;
 use domain::invoice::{self, NewPayment, PaymentMethod};
 use domain::money::format_rupiah;
-use domain::transition::OrderAction;
+use domain::transition::{OrderAction, PoAction};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -63,7 +63,7 @@ async fn confirmed_order(api: &Api, when: chrono::DateTime<chrono::Utc>, qty: i6
 }
 
 /// Orders around November 2026 and a PO in it.
-async fn november(api: &Api) {
+async fn november(api: &mut Api) {
     let w = &api.world;
     confirmed_order(api, at(2026, 10, 15, 10, 0), 3).await;
     confirmed_order(api, at(2026, 11, 3, 10, 0), 2).await;
@@ -84,6 +84,7 @@ async fn november(api: &Api) {
     api.app.clock.set(at(2026, 11, 20, 9, 0));
     api.app.shipped_po(w, &[(w.ayam.0, 10)]).await;
     api.app.clock.set(at(2026, 12, 2, 9, 0));
+    api.refresh_tokens().await;
 }
 
 /// Mitra-order revenue per Jakarta day of November, by SQL written for this test.
@@ -103,8 +104,8 @@ async fn november_by_day(api: &Api) -> BTreeMap<NaiveDate, i64> {
 
 #[tokio::test]
 async fn monthly_sales_agree_with_sql_in_excel_libreoffice_and_pdf() {
-    let api = Api::spawn().await;
-    november(&api).await;
+    let mut api = Api::spawn().await;
+    november(&mut api).await;
     let expected = november_by_day(&api).await;
     let late_order: i64 = sqlx::query_scalar("SELECT total FROM orders WHERE created_at = $1")
         .bind(at(2026, 11, 30, 23, 30))
@@ -189,8 +190,8 @@ async fn monthly_sales_agree_with_sql_in_excel_libreoffice_and_pdf() {
 
 #[tokio::test]
 async fn top_products_rank_and_share_to_a_hundred_percent() {
-    let api = Api::spawn().await;
-    november(&api).await;
+    let mut api = Api::spawn().await;
+    november(&mut api).await;
     let expected: Vec<(String, i64, i64)> = sqlx::query_as(
         "SELECT p.sku, sum(oi.qty)::bigint, sum(oi.subtotal)::bigint
          FROM orders o JOIN order_items oi ON oi.order_id = o.id JOIN products p ON p.id = oi.product_id
@@ -232,13 +233,19 @@ async fn top_products_rank_and_share_to_a_hundred_percent() {
 
 #[tokio::test]
 async fn invoice_aging_as_of_a_date_ignores_later_payments() {
-    let api = Api::spawn().await;
-    let w = &api.world;
+    let mut api = Api::spawn().await;
+    let w = api.world.clone();
+    let w = &w;
     api.app.clock.set(at(2026, 10, 1, 9, 0));
     let old = api.app.shipped_po(w, &[(w.ayam.0, 10)]).await;
     let (old_invoice, old_number) = api.app.invoice_of(old.id).await;
+    // Stokis B's PO: stokis A's late invoice blocks A's credit by then.
     api.app.clock.set(at(2026, 11, 25, 9, 0));
-    let recent = api.app.shipped_po(w, &[(w.saus.0, 3)]).await;
+    let recent = api.app.submit_po(&w.stokis_b_user, &[(w.saus.0, 3)]).await;
+    api.app
+        .apply_po(&w.finance, recent.id, PoAction::Approve)
+        .await;
+    api.app.apply_po(&w.gudang, recent.id, PoAction::Ship).await;
     let (_, recent_number) = api.app.invoice_of(recent.id).await;
     let pay = |when, amount: i64| {
         let api = &api;
@@ -265,6 +272,7 @@ async fn invoice_aging_as_of_a_date_ignores_later_payments() {
     pay(at(2026, 11, 10, 10, 0), 100_000).await;
     pay(at(2026, 12, 1, 10, 0), 50_000).await;
     api.app.clock.set(at(2026, 12, 2, 9, 0));
+    api.refresh_tokens().await;
 
     // The test's own aging as of 30 Nov.
     let expected: Vec<(String, i64, i32)> = sqlx::query_as(
@@ -300,27 +308,40 @@ async fn invoice_aging_as_of_a_date_ignores_later_payments() {
             .position(|x| x == h)
             .unwrap_or_else(|| panic!("{h} in {headers:?}"))
     };
-    let row = &per_stokis[1];
-    assert_eq!(text(&row[0]), "STK001");
-    assert_eq!(int(&row[col("Belum Jatuh Tempo")]), recent_balance);
+    let of = |code: &str| {
+        per_stokis
+            .iter()
+            .find(|r| text(&r[0]) == code)
+            .unwrap_or_else(|| panic!("no row for {code}: {per_stokis:?}"))
+    };
+    let a = of("STK001");
     assert_eq!(
-        int(&row[col("31–60")]),
+        int(&a[col("31–60")]),
         old_balance,
         "the partial payment ages the balance; the later one does not count"
     );
-    assert_eq!(int(&row[col("1–30")]), 0);
-    assert_eq!(int(&row[col("Total")]), old_balance + recent_balance);
-    assert_eq!(int(&row[col("Faktur")]), 2);
-    let totals = &per_stokis[2];
+    assert_eq!(int(&a[col("Belum Jatuh Tempo")]), 0);
+    assert_eq!(int(&a[col("1–30")]), 0);
+    assert_eq!(int(&a[col("Total")]), old_balance);
+    assert_eq!(int(&a[col("Faktur")]), 1);
+    let b = of("STK002");
+    assert_eq!(int(&b[col("Belum Jatuh Tempo")]), recent_balance);
+    assert_eq!(int(&b[col("Total")]), recent_balance);
+    let totals = &per_stokis[3];
     assert_eq!(text(&totals[0]), "Total");
     assert_eq!(int(&totals[col("Total")]), old_balance + recent_balance);
-    let pct = &per_stokis[3];
+    assert_eq!(int(&totals[col("31–60")]), old_balance);
+    let pct = &per_stokis[4];
     assert_eq!(text(&pct[0]), "%");
     let expected_share = old_balance as f64 / (old_balance + recent_balance) as f64;
     assert!((fraction(&pct[col("31–60")]) - expected_share).abs() < 1e-9);
     let detail = report_files::table(&xlsx, "Rincian Faktur", "No. Faktur");
-    assert_eq!(text(&detail[1][0]), old_number);
-    assert_eq!(int(&detail[1][8]), old_balance);
+    let old_row = detail
+        .iter()
+        .find(|r| text(&r[0]) == old_number)
+        .expect("the old invoice in the detail");
+    assert_eq!(int(&old_row[8]), old_balance);
+    assert_eq!(text(&old_row[9]), "31–60");
 
     let pdf = render(&api, "INVOICE_AGING", "PDF", json!({"as_of": "2026-11-30"})).await;
     let words = report_files::pdf_text(&pdf);
@@ -331,8 +352,8 @@ async fn invoice_aging_as_of_a_date_ignores_later_payments() {
 
 #[tokio::test]
 async fn stokis_performance_counts_what_the_stokis_bought_and_sold() {
-    let api = Api::spawn().await;
-    november(&api).await;
+    let mut api = Api::spawn().await;
+    november(&mut api).await;
     let (pos, po_value): (i64, i64) = sqlx::query_as(
         "SELECT count(*), COALESCE(sum(total), 0)::bigint FROM purchase_orders
          WHERE stokis_id = $1 AND status IN ('APPROVED', 'SHIPPED', 'RECEIVED')

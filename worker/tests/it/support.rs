@@ -54,6 +54,7 @@ pub fn services(db: &TestDb, clock: &Arc<FixedClock>) -> worker::handlers::Servi
         clock: shared,
         sends: pipeline(db, clock, &FakeMessenger::new(), fast_policy()),
         invoice_run: domain::invoice_run::RunConfig::default(),
+        seller: tests::fixtures::seller(),
         shutdown: tokio::sync::watch::channel(false).1,
         in_flight: std::sync::atomic::AtomicUsize::new(0),
     }
