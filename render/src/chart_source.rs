@@ -1,7 +1,7 @@
 //! The table behind a chart, looked up and checked once so the PDF drawing and the Excel chart
 //! read the same rows, and a bad reference is an error instead of an empty or shifted chart.
 
-use domain::report::doc::{Cell, Chart, Document, Table};
+use domain::report::doc::{Chart, Document, Table};
 
 use crate::RenderError;
 
@@ -29,7 +29,9 @@ pub fn table<'d>(doc: &'d Document, chart: &Chart) -> Result<&'d Table, RenderEr
 }
 
 /// A cell as a number to plot; text and empty cells plot as nothing (a gap), not as zero.
-pub fn value(cell: &Cell) -> Option<f64> {
+#[cfg(feature = "pdf")]
+pub fn value(cell: &domain::report::doc::Cell) -> Option<f64> {
+    use domain::report::doc::Cell;
     match cell {
         Cell::Int(v) | Cell::Rupiah(v) => Some(*v as f64),
         Cell::Percent(f) | Cell::Decimal(f) if f.is_finite() => Some(*f),

@@ -3,8 +3,11 @@
 //! The worker calls [`pdf`] and [`xlsx`]; everything else here is their machinery.
 
 mod chart_source;
+#[cfg(feature = "pdf")]
 mod format;
+#[cfg(feature = "pdf")]
 mod pdf;
+#[cfg(feature = "xlsx")]
 mod xlsx;
 
 use domain::report::doc::Document;
@@ -15,6 +18,7 @@ use domain::report::doc::Document;
 pub enum RenderError {
     /// The embedded font did not parse; only possible if the committed font file is damaged.
     #[error("font {0} could not be read")]
+    #[cfg(feature = "pdf")]
     Font(&'static str),
     /// A chart's `table_sheet` names no table of the document.
     #[error("chart {chart:?} refers to table {sheet:?}, which the document does not have")]
@@ -32,16 +36,19 @@ pub enum RenderError {
     /// Two tables share a sheet name, which Excel refuses.
     #[error("two tables use the sheet name {0:?}")]
     DuplicateSheet(String),
+    #[cfg(feature = "xlsx")]
     #[error("Excel: {0}")]
     Xlsx(#[from] rust_xlsxwriter::XlsxError),
 }
 
 /// The document as an A4 PDF (landscape when the document says so), fonts embedded.
+#[cfg(feature = "pdf")]
 pub fn pdf(doc: &Document) -> Result<Vec<u8>, RenderError> {
     pdf::render(doc)
 }
 
 /// The document as an .xlsx workbook: a `Ringkasan` sheet, then one sheet per table.
+#[cfg(feature = "xlsx")]
 pub fn xlsx(doc: &Document) -> Result<Vec<u8>, RenderError> {
     xlsx::render(doc)
 }

@@ -87,3 +87,18 @@ mod tests {
         assert_eq!(safe_name(""), "berkas");
     }
 }
+
+/// Answers `doc` as an .xlsx download named after it.
+pub fn xlsx(
+    res: &mut Response,
+    doc: &domain::report::doc::Document,
+) -> Result<(), crate::error::WebError> {
+    let bytes = render::xlsx(doc)
+        .map_err(|e| crate::error::WebError::Internal(format!("Excel file: {e}")))?;
+    res.render(Download {
+        file_name: format!("{}.xlsx", doc.file_stem),
+        content_type: domain::report::ReportFormat::Xlsx.content_type().to_owned(),
+        bytes,
+    });
+    Ok(())
+}

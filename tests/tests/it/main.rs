@@ -26,6 +26,7 @@ mod pages_mitra;
 mod pages_stokis;
 mod reports_api;
 mod reports_contents;
+mod reports_documents;
 mod test_kit_drain;
 mod web_auth_csrf;
 mod web_auth_login;

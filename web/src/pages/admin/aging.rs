@@ -51,5 +51,29 @@ pub async fn show(
     ctx.insert("is_today", &(as_of == today));
     ctx.insert("today", &today.to_string());
     ctx.insert("q", &search.unwrap_or_default());
+    ctx.insert("export_href", &filters.href("/aging/export", 1));
     render::page(req, depot, res, "admin/aging.html", ctx)
+}
+
+/// `Unduh Excel`: every stokis of the summary (all pages) as of the same date and search.
+#[handler]
+pub async fn export(
+    req: &mut Request,
+    depot: &mut Depot,
+    res: &mut Response,
+) -> Result<(), WebError> {
+    auth::require_role(depot, &[Role::Finance, Role::Pusat])?;
+    let state = server::state(depot)?.clone();
+    let today = state.clock.today();
+    let as_of = ui::date(req, "as_of")
+        .filter(|d| *d <= today)
+        .unwrap_or(today);
+    let search = ui::text(req, "q");
+    let mut conn = state.pool.acquire().await?;
+    let rows = aging::by_stokis(&mut conn, as_of, search.as_deref()).await?;
+    drop(conn);
+    let totals = aging::totals(&rows);
+    let doc =
+        domain::report::export::aging(&rows, &totals, as_of, search.as_deref(), state.clock.now());
+    crate::download::xlsx(res, &doc)
 }

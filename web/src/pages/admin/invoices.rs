@@ -37,6 +37,27 @@ const METHODS: [(PaymentMethod, &str); 4] = [
     (PaymentMethod::Other, "Lainnya"),
 ];
 
+/// The list's filters as the query string gives them, and the same as link parameters.
+fn read_search(req: &Request) -> (InvoiceSearch, Filters) {
+    let standing = Standing::parse(&ui::text(req, "status").unwrap_or_default());
+    let search = InvoiceSearch {
+        standing,
+        stokis_id: query_id(req, "stokis"),
+        due_from: ui::date(req, "due_from"),
+        due_to: ui::date(req, "due_to"),
+        number: ui::text(req, "q"),
+        page: ui::page(req),
+        per_page: PER_PAGE,
+    };
+    let filters = Filters::new()
+        .set("status", Some(standing.as_str()))
+        .set("stokis", search.stokis_id)
+        .set("due_from", search.due_from)
+        .set("due_to", search.due_to)
+        .set("q", search.number.clone());
+    (search, filters)
+}
+
 #[handler]
 pub async fn list(
     req: &mut Request,
@@ -45,33 +66,21 @@ pub async fn list(
 ) -> Result<(), WebError> {
     let actor = auth::require_role(depot, READERS)?.actor.clone();
     let state = server::state(depot)?.clone();
-    let standing = Standing::parse(&ui::text(req, "status").unwrap_or_default());
-    let stokis_id = query_id(req, "stokis");
-    let due_from = ui::date(req, "due_from");
-    let due_to = ui::date(req, "due_to");
-    let number = ui::text(req, "q");
-    let page = ui::page(req);
-    let search = InvoiceSearch {
-        standing,
-        stokis_id,
-        due_from,
-        due_to,
-        number: number.clone(),
-        page,
-        per_page: PER_PAGE,
-    };
+    let (search, filters) = read_search(req);
+    let (standing, stokis_id, due_from, due_to, page) = (
+        search.standing,
+        search.stokis_id,
+        search.due_from,
+        search.due_to,
+        search.page,
+    );
+    let number = search.number.clone();
     let mut conn = state.pool.acquire().await?;
     let (rows, total) =
         invoice_search::search(&mut conn, &actor, state.clock.today(), &search).await?;
     let stokis = domain::master::stokis::options(&mut conn).await?;
     drop(conn);
     let path = "/invoices";
-    let filters = Filters::new()
-        .set("status", Some(standing.as_str()))
-        .set("stokis", stokis_id)
-        .set("due_from", due_from)
-        .set("due_to", due_to)
-        .set("q", number.clone());
     let standings: Vec<Choice> = Standing::ALL
         .iter()
         .map(|s| Choice {
@@ -92,7 +101,51 @@ pub async fn list(
     );
     ctx.insert("due_to", &due_to.map(|d| d.to_string()).unwrap_or_default());
     ctx.insert("q", &number.unwrap_or_default());
+    ctx.insert("export_href", &filters.href("/invoices/export", 1));
     render::page(req, depot, res, "admin/invoices.html", ctx)
+}
+
+/// `Unduh Excel`: every invoice the list's filters match (all pages), as the list shows them.
+#[handler]
+pub async fn export(
+    req: &mut Request,
+    depot: &mut Depot,
+    res: &mut Response,
+) -> Result<(), WebError> {
+    let actor = auth::require_role(depot, READERS)?.actor.clone();
+    let state = server::state(depot)?.clone();
+    let (mut search, _) = read_search(req);
+    search.page = 1;
+    search.per_page = domain::report::export::MAX_ROWS;
+    let today = state.clock.today();
+    let mut conn = state.pool.acquire().await?;
+    let (rows, _) = invoice_search::search(&mut conn, &actor, today, &search).await?;
+    let stokis_name = match search.stokis_id {
+        Some(id) => domain::master::stokis::options(&mut conn)
+            .await?
+            .into_iter()
+            .find(|s| s.id == id)
+            .map(|s| s.name),
+        None => None,
+    };
+    drop(conn);
+    let mut described = vec![format!("Status: {}", search.standing.label())];
+    if let Some(name) = stokis_name {
+        described.push(format!("Stokis: {name}"));
+    }
+    match (search.due_from, search.due_to) {
+        (None, None) => {}
+        (from, to) => described.push(format!(
+            "Jatuh tempo: {} – {}",
+            from.map(domain::clock::format_date_id).unwrap_or_default(),
+            to.map(domain::clock::format_date_id).unwrap_or_default()
+        )),
+    }
+    if let Some(q) = &search.number {
+        described.push(format!("Nomor: {q}"));
+    }
+    let doc = domain::report::export::invoices(&rows, described, today, state.clock.now());
+    crate::download::xlsx(res, &doc)
 }
 
 #[handler]

@@ -45,10 +45,12 @@ pub fn router() -> Router {
         .push(Router::with_path("purchase-orders/{id:num}/approve").post(approvals::approve))
         .push(Router::with_path("purchase-orders/{id:num}/reject").post(approvals::reject))
         .push(Router::with_path("invoices").get(invoices::list))
+        .push(Router::with_path("invoices/export").get(invoices::export))
         .push(Router::with_path("invoices/{id:num}").get(invoices::show))
         .push(Router::with_path("invoices/{id:num}/payments").post(invoices::record_payment))
         .push(Router::with_path("invoices/{id:num}/pdf").get(super::document::invoice_pdf))
         .push(Router::with_path("aging").get(aging::show))
+        .push(Router::with_path("aging/export").get(aging::export))
         // FINANCE and PUSAT: reports (schedules: FINANCE)
         .push(
             Router::with_path("reports")
