@@ -73,21 +73,6 @@ impl EndpointOutRegister for Download {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_cannot_break_the_header() {
-        assert_eq!(
-            safe_name("penjualan-bulanan-2026-11.pdf"),
-            "penjualan-bulanan-2026-11.pdf"
-        );
-        assert_eq!(safe_name("a\"b\r\nc.pdf"), "a_b__c.pdf");
-        assert_eq!(safe_name(""), "berkas");
-    }
-}
-
 /// Answers `doc` as an .xlsx download named after it.
 pub fn xlsx(
     res: &mut Response,
@@ -101,4 +86,19 @@ pub fn xlsx(
         bytes,
     });
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_cannot_break_the_header() {
+        assert_eq!(
+            safe_name("penjualan-bulanan-2026-11.pdf"),
+            "penjualan-bulanan-2026-11.pdf"
+        );
+        assert_eq!(safe_name("a\"b\r\nc.pdf"), "a_b__c.pdf");
+        assert_eq!(safe_name(""), "berkas");
+    }
 }
