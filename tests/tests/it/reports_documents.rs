@@ -249,7 +249,7 @@ async fn the_list_exports_carry_exactly_the_rows_the_pages_show() {
         .collect();
     assert_eq!(
         numbers,
-        [b_number.clone()],
+        std::slice::from_ref(&b_number),
         "only the filtered stokis' invoice"
     );
     assert_eq!(int(&rows[1][6]), b.total);
