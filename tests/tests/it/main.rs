@@ -27,6 +27,7 @@ mod pages_stokis;
 mod reports_api;
 mod reports_contents;
 mod reports_documents;
+mod reports_page;
 mod test_kit_drain;
 mod web_auth_csrf;
 mod web_auth_login;
