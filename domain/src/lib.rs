@@ -11,6 +11,7 @@ pub mod history;
 pub mod input;
 pub mod invoice;
 pub mod invoice_run;
+mod listing;
 pub mod money;
 pub mod notify;
 pub mod numbering;
