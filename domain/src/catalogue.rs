@@ -5,6 +5,7 @@
 //! which prices a role is shown, and that buyers never see discontinued products
 //! ([`PriceView::for_role`]).
 
+use crate::listing::like_pattern;
 use serde::Serialize;
 use sqlx::{PgConnection, Postgres, QueryBuilder};
 
@@ -152,28 +153,13 @@ fn select(buyer: &Buyer) -> QueryBuilder<Postgres> {
     qb
 }
 
-fn escape_like(q: &str) -> String {
-    format!(
-        "%{}%",
-        q.replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_")
-    )
-}
-
 fn scope(qb: &mut QueryBuilder<Postgres>, buyer: &Buyer, filter: &CatalogueFilter) {
     qb.push(if buyer.view.lists_inactive {
         " WHERE TRUE"
     } else {
         " WHERE p.active"
     });
-    if let Some(q) = filter
-        .search
-        .as_deref()
-        .map(str::trim)
-        .filter(|q| !q.is_empty())
-    {
-        let pattern = escape_like(q);
+    if let Some(pattern) = filter.search.as_deref().and_then(like_pattern) {
         qb.push(" AND (p.name ILIKE ").push_bind(pattern.clone());
         qb.push(" OR p.sku ILIKE ").push_bind(pattern).push(")");
     }

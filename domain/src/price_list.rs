@@ -2,6 +2,7 @@
 //! time, searchable. Which price a caller is shown, and that buyers only ever see active
 //! products, is [`crate::catalogue::PriceView`]'s rule.
 
+use crate::listing::like_pattern;
 use serde::Serialize;
 use sqlx::{PgConnection, Postgres, QueryBuilder};
 
@@ -39,18 +40,7 @@ pub async fn list(
         if !filter.include_inactive {
             qb.push(" AND active");
         }
-        if let Some(q) = filter
-            .search
-            .as_deref()
-            .map(str::trim)
-            .filter(|q| !q.is_empty())
-        {
-            let pattern = format!(
-                "%{}%",
-                q.replace('\\', "\\\\")
-                    .replace('%', "\\%")
-                    .replace('_', "\\_")
-            );
+        if let Some(pattern) = filter.search.as_deref().and_then(like_pattern) {
             qb.push(" AND (sku ILIKE ").push_bind(pattern.clone());
             qb.push(" OR name ILIKE ").push_bind(pattern).push(")");
         }

@@ -4,6 +4,7 @@
 //! the stock under lock and refuses a shortfall whatever these pages showed.
 
 use crate::error::DomainError;
+use crate::listing::like_pattern;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::{PgConnection, Postgres, QueryBuilder};
@@ -33,17 +34,6 @@ pub struct StockFilter {
     pub per_page: u32,
 }
 
-fn pattern(q: Option<&str>) -> Option<String> {
-    q.map(str::trim).filter(|q| !q.is_empty()).map(|q| {
-        format!(
-            "%{}%",
-            q.replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_")
-        )
-    })
-}
-
 /// Warehouse stock per product with what approved POs have committed.
 pub async fn stock(
     conn: &mut PgConnection,
@@ -67,7 +57,7 @@ pub async fn stock(
         if filter.short_only {
             qb.push(" AND free < 0");
         }
-        if let Some(p) = pattern(filter.search.as_deref()) {
+        if let Some(p) = filter.search.as_deref().and_then(like_pattern) {
             qb.push(" AND (sku ILIKE ").push_bind(p.clone());
             qb.push(" OR name ILIKE ").push_bind(p).push(")");
         }
@@ -127,7 +117,7 @@ pub async fn queue(
         } else {
             qb.push(" WHERE po.status = 'APPROVED'");
         }
-        if let Some(p) = pattern(filter.search.as_deref()) {
+        if let Some(p) = filter.search.as_deref().and_then(like_pattern) {
             qb.push(" AND (po.number ILIKE ").push_bind(p.clone());
             qb.push(" OR s.code ILIKE ").push_bind(p.clone());
             qb.push(" OR s.name ILIKE ").push_bind(p).push(")");

@@ -2,13 +2,11 @@
 //! Moving a mitra to another stokis changes where its next orders go; orders already placed stay
 //! with the stokis they were sent to.
 
-use super::{
-    Paging, code, finish, is_unique_violation, like_pattern, optional_phone, require_pusat,
-    search_text, text,
-};
+use super::{Paging, code, finish, is_unique_violation, optional_phone, require_pusat, text};
 use crate::actor::Actor;
 use crate::clock::Clock;
 use crate::error::{DomainError, FieldErrors};
+use crate::listing::like_pattern;
 use serde::Serialize;
 use sqlx::{PgConnection, Postgres, QueryBuilder};
 
@@ -52,8 +50,7 @@ pub async fn list(
         if let Some(a) = filter.active {
             qb.push(" AND m.active = ").push_bind(a);
         }
-        if let Some(q) = search_text(filter.search.as_deref()) {
-            let p = like_pattern(q);
+        if let Some(p) = filter.search.as_deref().and_then(like_pattern) {
             qb.push(" AND (m.code ILIKE ").push_bind(p.clone());
             qb.push(" OR m.name ILIKE ").push_bind(p.clone());
             qb.push(" OR m.owner_name ILIKE ").push_bind(p.clone());

@@ -41,21 +41,6 @@ impl Paging {
     }
 }
 
-/// `%text%` for ILIKE, with the pattern characters of the text taken literally.
-pub(crate) fn like_pattern(q: &str) -> String {
-    format!(
-        "%{}%",
-        q.replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_")
-    )
-}
-
-/// The search text of a filter, trimmed; `None` when blank.
-pub(crate) fn search_text(q: Option<&str>) -> Option<&str> {
-    q.map(str::trim).filter(|q| !q.is_empty())
-}
-
 /// Trims `value` and checks its length (in characters) and that it has no control characters.
 pub(crate) fn text(
     errors: &mut FieldErrors,
@@ -213,10 +198,5 @@ mod tests {
         assert!(e.is_empty());
         code(&mut e, "sku", "AYM 002", 2, 30);
         assert!(e.contains_key("sku"));
-    }
-
-    #[test]
-    fn like_patterns_take_wildcards_literally() {
-        assert_eq!(like_pattern("50%_a"), "%50\\%\\_a%");
     }
 }

@@ -1,13 +1,11 @@
 //! Products and their two prices (to mitra, to stokis): listing, creating and editing them.
 //! A price below zero, a duplicate SKU or a blank name is refused on its field.
 
-use super::{
-    Paging, code, finish, is_unique_violation, like_pattern, require_pusat, rupiah, search_text,
-    text,
-};
+use super::{Paging, code, finish, is_unique_violation, require_pusat, rupiah, text};
 use crate::actor::Actor;
 use crate::clock::Clock;
 use crate::error::{DomainError, FieldErrors};
+use crate::listing::like_pattern;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::{PgConnection, Postgres, QueryBuilder};
@@ -42,8 +40,7 @@ pub async fn list(
         if let Some(a) = filter.active {
             qb.push(" AND active = ").push_bind(a);
         }
-        if let Some(q) = search_text(filter.search.as_deref()) {
-            let p = like_pattern(q);
+        if let Some(p) = filter.search.as_deref().and_then(like_pattern) {
             qb.push(" AND (sku ILIKE ").push_bind(p.clone());
             qb.push(" OR name ILIKE ").push_bind(p).push(")");
         }

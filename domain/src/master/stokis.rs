@@ -3,12 +3,12 @@
 //! the next invoice.
 
 use super::{
-    Paging, code, finish, is_unique_violation, like_pattern, optional_phone, require_pusat, rupiah,
-    search_text, text, whole,
+    Paging, code, finish, is_unique_violation, optional_phone, require_pusat, rupiah, text, whole,
 };
 use crate::actor::Actor;
 use crate::clock::Clock;
 use crate::error::{DomainError, FieldErrors};
+use crate::listing::like_pattern;
 use serde::Serialize;
 use sqlx::{PgConnection, Postgres, QueryBuilder};
 
@@ -49,8 +49,7 @@ pub async fn list(
         if let Some(a) = filter.active {
             qb.push(" AND s.active = ").push_bind(a);
         }
-        if let Some(q) = search_text(filter.search.as_deref()) {
-            let p = like_pattern(q);
+        if let Some(p) = filter.search.as_deref().and_then(like_pattern) {
             qb.push(" AND (s.code ILIKE ").push_bind(p.clone());
             qb.push(" OR s.name ILIKE ").push_bind(p.clone());
             qb.push(" OR s.city ILIKE ").push_bind(p).push(")");

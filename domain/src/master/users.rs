@@ -3,13 +3,11 @@
 //! resetting revokes the user's sessions at once, so a lost phone or a departed employee is
 //! locked out on their next request, not when the session would have expired.
 
-use super::{
-    Paging, finish, is_unique_violation, like_pattern, optional_phone, require_pusat, search_text,
-    text,
-};
+use super::{Paging, finish, is_unique_violation, optional_phone, require_pusat, text};
 use crate::actor::Actor;
 use crate::clock::Clock;
 use crate::error::{DomainError, FieldErrors};
+use crate::listing::like_pattern;
 use crate::role::Role;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -61,8 +59,7 @@ pub async fn list(
         if let Some(a) = filter.active {
             qb.push(" AND u.active = ").push_bind(a);
         }
-        if let Some(q) = search_text(filter.search.as_deref()) {
-            let p = like_pattern(q);
+        if let Some(p) = filter.search.as_deref().and_then(like_pattern) {
             qb.push(" AND (u.username ILIKE ").push_bind(p.clone());
             qb.push(" OR u.name ILIKE ").push_bind(p).push(")");
         }

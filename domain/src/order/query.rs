@@ -3,6 +3,7 @@
 use super::{ORDER_COLUMNS, Order, OrderStatus, items};
 use crate::actor::Actor;
 use crate::error::DomainError;
+use crate::listing::like_pattern;
 use crate::role::Role;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -93,18 +94,7 @@ pub async fn list(
         if let Some(id) = filter.stokis_id {
             qb.push(" AND o.stokis_id = ").push_bind(id);
         }
-        if let Some(q) = filter
-            .search
-            .as_deref()
-            .map(str::trim)
-            .filter(|q| !q.is_empty())
-        {
-            let pattern = format!(
-                "%{}%",
-                q.replace('\\', "\\\\")
-                    .replace('%', "\\%")
-                    .replace('_', "\\_")
-            );
+        if let Some(pattern) = filter.search.as_deref().and_then(like_pattern) {
             qb.push(" AND (o.number ILIKE ").push_bind(pattern.clone());
             qb.push(" OR m.name ILIKE ").push_bind(pattern).push(")");
         }

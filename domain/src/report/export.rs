@@ -6,9 +6,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::build::{column, table};
 use super::doc::{Block, Cell, CellKind, Document, Orientation};
-use crate::aging::{AgingRow, Buckets};
 use crate::clock::format_date_id;
-use crate::invoice_search::InvoiceLine;
+use crate::read::aging::{AgingRow, Buckets};
+use crate::read::invoice_search::InvoiceLine;
 
 /// The most rows one export carries (far more than a month of invoices).
 pub const MAX_ROWS: u32 = 50_000;

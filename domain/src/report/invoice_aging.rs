@@ -11,8 +11,8 @@ use std::collections::BTreeMap;
 use super::ReportParams;
 use super::build::{column, document, table};
 use super::doc::{Block, Cell, CellKind, Document, Fact, Orientation};
-use crate::aging::bucket_of;
 use crate::clock::{format_date_id, jakarta_start_of_day};
+use crate::read::aging::bucket_of;
 
 pub const SHEET_STOKIS: &str = "Per Stokis";
 pub const SHEET_DETAIL: &str = "Rincian Faktur";

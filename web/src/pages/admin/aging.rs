@@ -2,7 +2,7 @@
 //! balance not yet due and 1–30, 31–60, 61–90, more than 90 days past due, with totals.
 
 use domain::Role;
-use domain::aging;
+use domain::read::aging;
 use salvo::{Depot, Request, Response, handler};
 use tera::Context;
 

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use domain::Role;
-use domain::approval_queue::{self, QueueFilter};
+use domain::read::approval_queue::{self, QueueFilter};
 use salvo::{Depot, Request, Response, handler};
 use tera::Context;
 

@@ -19,7 +19,7 @@ pub async fn show(
     let role = auth::require_role(depot, STAFF)?.actor.role;
     let state = server::state(depot)?;
     let mut conn = state.pool.acquire().await?;
-    let overview = domain::dashboard_admin::overview(&mut conn, state.clock.today()).await?;
+    let overview = domain::read::dashboard_admin::overview(&mut conn, state.clock.today()).await?;
     drop(conn);
     let mut ctx = Context::new();
     ctx.insert("overview", &overview);

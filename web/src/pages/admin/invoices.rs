@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use domain::history::{self, Entity};
 use domain::invoice::{self, NewPayment, PaymentMethod};
-use domain::invoice_search::{self, InvoiceSearch, Standing};
+use domain::read::invoice_search::{self, InvoiceSearch, Standing};
 use domain::{FieldErrors, Money, Role};
 use salvo::http::StatusCode;
 use salvo::{Depot, Request, Response, handler};

@@ -149,7 +149,7 @@ pub(super) async fn render_detail(
     let stokis = domain::master::stokis::get(&mut conn, po.stokis_id).await?;
     let history = history::of(&mut conn, Entity::PurchaseOrder, id).await?;
     let invoice = if matches!(actor.role, Role::Finance | Role::Pusat) {
-        domain::invoice_search::of_purchase_order(&mut conn, id).await?
+        domain::read::invoice_search::of_purchase_order(&mut conn, id).await?
     } else {
         None
     };

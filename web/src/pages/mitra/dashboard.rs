@@ -16,7 +16,8 @@ pub async fn show(
 ) -> Result<(), WebError> {
     let (user, state) = ui::who(depot, Role::Mitra)?;
     let mut conn = state.pool.acquire().await?;
-    let dashboard = domain::dashboard::mitra(&mut conn, &user.actor, state.clock.today()).await?;
+    let dashboard =
+        domain::read::dashboard::mitra(&mut conn, &user.actor, state.clock.today()).await?;
     drop(conn);
     let mut ctx = Context::new();
     ctx.insert("d", &dashboard);

@@ -3,7 +3,8 @@
 
 use domain::history::{self, Entity};
 use domain::order::{self, NewOrder, OrderAction, OrderFilter, OrderStatus};
-use domain::{Role, catalogue, related};
+use domain::read::related;
+use domain::{Role, catalogue};
 use salvo::http::StatusCode;
 use salvo::{Depot, Request, Response, handler};
 use tera::Context;

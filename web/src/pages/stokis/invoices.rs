@@ -55,7 +55,7 @@ pub async fn list(
     };
     let mut conn = state.pool.acquire().await?;
     let (invoices, total) = invoice::list(&mut conn, &user.actor, &filter).await?;
-    let summary = domain::dashboard::invoice_summary(&mut conn, &user.actor, today).await?;
+    let summary = domain::read::dashboard::invoice_summary(&mut conn, &user.actor, today).await?;
     drop(conn);
     let rows: Vec<InvoiceRow> = invoices.into_iter().map(|i| row(i, today)).collect();
     let filters = Filters::new()

@@ -3,7 +3,8 @@
 
 use domain::history::{self, Entity};
 use domain::order::{self, OrderAction, OrderFilter, OrderItem, OrderStatus};
-use domain::{DomainError, FieldErrors, Role, related, stock_view};
+use domain::read::{related, stock_view};
+use domain::{DomainError, FieldErrors, Role};
 use salvo::http::StatusCode;
 use salvo::{Depot, Request, Response, handler};
 use serde::Serialize;

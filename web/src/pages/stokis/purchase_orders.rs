@@ -4,7 +4,8 @@
 
 use domain::history::{self, Entity};
 use domain::purchase_order::{self, NewPurchaseOrder, PoAction, PoFilter, PoStatus};
-use domain::{Role, catalogue, related};
+use domain::read::related;
+use domain::{Role, catalogue};
 use salvo::http::StatusCode;
 use salvo::{Depot, Request, Response, handler};
 use tera::Context;

@@ -3,7 +3,7 @@
 
 use domain::Role;
 use domain::catalogue;
-use domain::stock_view::{self, StockFilter};
+use domain::read::stock_view::{self, StockFilter};
 use salvo::http::StatusCode;
 use salvo::{Depot, Request, Response, handler};
 use tera::Context;

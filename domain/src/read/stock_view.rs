@@ -3,6 +3,7 @@
 //! (submitted, approved or shipped, not yet received); plus the on-hand check for shipping one
 //! order.
 
+use crate::listing::like_pattern;
 use serde::Serialize;
 use sqlx::{PgConnection, Postgres, QueryBuilder};
 
@@ -66,18 +67,7 @@ fn from_stock(qb: &mut QueryBuilder<Postgres>, stokis_id: i64) {
 const SHOWN: &str = " WHERE (p.active OR COALESCE(s.qty, 0) > 0)";
 
 fn scope(qb: &mut QueryBuilder<Postgres>, filter: &StockFilter) {
-    if let Some(q) = filter
-        .search
-        .as_deref()
-        .map(str::trim)
-        .filter(|q| !q.is_empty())
-    {
-        let pattern = format!(
-            "%{}%",
-            q.replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_")
-        );
+    if let Some(pattern) = filter.search.as_deref().and_then(like_pattern) {
         qb.push(" AND (p.name ILIKE ").push_bind(pattern.clone());
         qb.push(" OR p.sku ILIKE ").push_bind(pattern).push(")");
     }

@@ -3,6 +3,7 @@
 //! dated on or before that day, never from the stored OVERDUE flag, so it cannot drift and a
 //! past date shows what was owed then.
 
+use crate::listing::like_pattern;
 use chrono::NaiveDate;
 use serde::Serialize;
 use sqlx::PgConnection;
@@ -59,14 +60,7 @@ pub async fn by_stokis(
     as_of: NaiveDate,
     search: Option<&str>,
 ) -> Result<Vec<AgingRow>, sqlx::Error> {
-    let pattern = search.map(str::trim).filter(|q| !q.is_empty()).map(|q| {
-        format!(
-            "%{}%",
-            q.replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_")
-        )
-    });
+    let pattern = search.and_then(like_pattern);
     // Payments after `as_of` did not exist yet on that day: the balance is rebuilt from the
     // payments dated up to it. Invoices issued later did not exist either. An invoice whose last
     // payment was recorded by the end of `as_of` was settled by then (a payment is never dated

@@ -6,6 +6,7 @@
 use crate::actor::Actor;
 use crate::error::DomainError;
 use crate::invoice::InvoiceStatus;
+use crate::listing::like_pattern;
 use crate::role::Role;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
@@ -135,13 +136,7 @@ pub async fn search(
         if let Some(d) = q.due_to {
             qb.push(" AND i.due_date <= ").push_bind(d);
         }
-        if let Some(n) = q.number.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
-            let p = format!(
-                "%{}%",
-                n.replace('\\', "\\\\")
-                    .replace('%', "\\%")
-                    .replace('_', "\\_")
-            );
+        if let Some(p) = q.number.as_deref().and_then(like_pattern) {
             qb.push(" AND (i.number ILIKE ").push_bind(p.clone());
             qb.push(" OR p.number ILIKE ").push_bind(p).push(")");
         }

@@ -4,6 +4,7 @@
 //! the same rules as `purchase_order::credit::position`, which approval itself re-checks under
 //! lock.
 
+use crate::listing::like_pattern;
 use crate::purchase_order::CreditPosition;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
@@ -66,18 +67,7 @@ pub async fn queue(
         if let Some(id) = filter.stokis_id {
             qb.push(" AND po.stokis_id = ").push_bind(id);
         }
-        if let Some(q) = filter
-            .search
-            .as_deref()
-            .map(str::trim)
-            .filter(|q| !q.is_empty())
-        {
-            let p = format!(
-                "%{}%",
-                q.replace('\\', "\\\\")
-                    .replace('%', "\\%")
-                    .replace('_', "\\_")
-            );
+        if let Some(p) = filter.search.as_deref().and_then(like_pattern) {
             qb.push(" AND (po.number ILIKE ").push_bind(p.clone());
             qb.push(" OR s.code ILIKE ").push_bind(p.clone());
             qb.push(" OR s.name ILIKE ").push_bind(p).push(")");
