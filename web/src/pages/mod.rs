@@ -1,21 +1,39 @@
 //! Server-rendered pages: those that need no login (the apex landing page, each portal's login
 //! page, the portal home redirect, the stylesheet) and, per portal, the logged-in pages
 //! (`mitra/`, `stokis/`, `admin/`). 404 and error pages: `render::error_page`.
+//!
+//! What the logged-in pages share: `who` (here: the user of a one-role page and the state),
+//! reading the request (`query`), a list's pager (`pager`), how a request ends (`outcome`), and
+//! the quantity forms of new orders and POs (`line_form`).
 
 pub mod admin;
 pub mod landing;
 pub mod line_form;
 pub mod login;
 pub mod mitra;
+pub mod outcome;
+pub mod pager;
+pub mod query;
 pub mod stokis;
-pub mod ui;
 
+use std::sync::Arc;
+
+use domain::Role;
 use salvo::http::header::{CACHE_CONTROL, HeaderValue};
 use salvo::writing::{Redirect, Text};
 use salvo::{Depot, Response, handler};
 
+use crate::auth::{self, CurrentUser};
 use crate::error::WebError;
-use crate::server;
+use crate::server::{self, AppState};
+
+/// The user of a page only `role` may open, and the application state (both owned, so the
+/// handler can go on using the depot).
+pub fn who(depot: &Depot, role: Role) -> Result<(CurrentUser, Arc<AppState>), WebError> {
+    let user = auth::require_role(depot, &[role])?.clone();
+    let state = server::state(depot)?.clone();
+    Ok((user, state))
+}
 
 /// `/` on a portal: the dashboard when logged in here, else the login page.
 #[handler]

@@ -13,7 +13,8 @@ use super::purchase_orders::{Problem, render_detail};
 use super::{PER_PAGE, back_to, done, form_text, path_id, query_id};
 use crate::auth;
 use crate::error::WebError;
-use crate::pages::ui::{self, Filters, Pager};
+use crate::pages::pager::{Filters, Pager};
+use crate::pages::query;
 use crate::render;
 use crate::server;
 
@@ -25,9 +26,9 @@ pub async fn queue(
 ) -> Result<(), WebError> {
     auth::require_role(depot, &[Role::Finance])?;
     let state = server::state(depot)?.clone();
-    let search = ui::text(req, "q");
+    let search = query::text(req, "q");
     let stokis_id = query_id(req, "stokis");
-    let page = ui::page(req);
+    let page = query::page(req);
     let filter = QueueFilter {
         search: search.clone(),
         stokis_id,

@@ -18,7 +18,8 @@ use tera::Context;
 use super::{PER_PAGE, done, field_errors, form_text, path_id, query_id};
 use crate::auth;
 use crate::error::WebError;
-use crate::pages::ui::{self, Filters, Pager};
+use crate::pages::pager::{Filters, Pager};
+use crate::pages::query;
 use crate::render;
 use crate::server;
 
@@ -45,12 +46,12 @@ pub async fn list(
 ) -> Result<(), WebError> {
     let actor = auth::require_role(depot, READERS)?.actor.clone();
     let state = server::state(depot)?.clone();
-    let standing = Standing::parse(&ui::text(req, "status").unwrap_or_default());
+    let standing = Standing::parse(&query::text(req, "status").unwrap_or_default());
     let stokis_id = query_id(req, "stokis");
-    let due_from = ui::date(req, "due_from");
-    let due_to = ui::date(req, "due_to");
-    let number = ui::text(req, "q");
-    let page = ui::page(req);
+    let due_from = query::date(req, "due_from");
+    let due_to = query::date(req, "due_to");
+    let number = query::text(req, "q");
+    let page = query::page(req);
     let search = InvoiceSearch {
         standing,
         stokis_id,

@@ -14,7 +14,8 @@ use super::{
 };
 use crate::auth;
 use crate::error::WebError;
-use crate::pages::ui::{self, Filters, Pager};
+use crate::pages::pager::{Filters, Pager};
+use crate::pages::query;
 use crate::render;
 use crate::server;
 
@@ -28,9 +29,9 @@ pub async fn list(
 ) -> Result<(), WebError> {
     auth::require_role(depot, WHO)?;
     let state = server::state(depot)?.clone();
-    let search = ui::text(req, "q");
+    let search = query::text(req, "q");
     let active = query_bool(req, "active");
-    let page = ui::page(req);
+    let page = query::page(req);
     let stokis_id = query_id(req, "stokis");
     let filter = MitraFilter {
         search: search.clone(),

@@ -13,7 +13,8 @@ use tera::Context;
 use super::{PER_PAGE, done, finish_save, form_context, form_text, path_id, query_bool, refused};
 use crate::auth;
 use crate::error::WebError;
-use crate::pages::ui::{self, Filters, Pager};
+use crate::pages::pager::{Filters, Pager};
+use crate::pages::query;
 use crate::render;
 use crate::server;
 
@@ -49,10 +50,10 @@ pub async fn list(
 ) -> Result<(), WebError> {
     auth::require_role(depot, WHO)?;
     let state = server::state(depot)?.clone();
-    let search = ui::text(req, "q");
-    let role = ui::text(req, "role").and_then(|r| r.parse::<Role>().ok());
+    let search = query::text(req, "q");
+    let role = query::text(req, "role").and_then(|r| r.parse::<Role>().ok());
     let active = query_bool(req, "active");
-    let page = ui::page(req);
+    let page = query::page(req);
     let filter = UserFilter {
         search: search.clone(),
         role,

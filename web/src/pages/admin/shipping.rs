@@ -14,7 +14,8 @@ use super::purchase_orders::{Problem, render_detail};
 use super::{PER_PAGE, back_to, done, path_id, query_bool};
 use crate::auth;
 use crate::error::WebError;
-use crate::pages::ui::{self, Filters, Pager};
+use crate::pages::pager::{Filters, Pager};
+use crate::pages::query;
 use crate::render;
 use crate::server;
 
@@ -25,8 +26,8 @@ async fn queue_page(
     shipped: bool,
 ) -> Result<(), WebError> {
     let state = server::state(depot)?.clone();
-    let search = ui::text(req, "q");
-    let page = ui::page(req);
+    let search = query::text(req, "q");
+    let page = query::page(req);
     let filter = QueueFilter {
         shipped,
         search: search.clone(),
@@ -106,9 +107,9 @@ pub async fn warehouse_stock(
 ) -> Result<(), WebError> {
     auth::require_role(depot, &[Role::Gudang, Role::Pusat])?;
     let state = server::state(depot)?.clone();
-    let search = ui::text(req, "q");
+    let search = query::text(req, "q");
     let short_only = query_bool(req, "short") == Some(true);
-    let page = ui::page(req);
+    let page = query::page(req);
     let filter = StockFilter {
         search: search.clone(),
         short_only,

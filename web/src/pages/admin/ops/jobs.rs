@@ -12,7 +12,8 @@ use super::super::{PER_PAGE, back_to, done};
 use super::{age_label, refuse};
 use crate::auth;
 use crate::error::WebError;
-use crate::pages::ui::{self, Filters, Pager};
+use crate::pages::pager::{Filters, Pager};
+use crate::pages::query;
 use crate::render;
 use crate::server;
 
@@ -69,8 +70,8 @@ pub async fn show(
 ) -> Result<(), WebError> {
     let actor = auth::require_role(depot, &Role::OPERATORS)?.actor.clone();
     let state = server::state(depot)?.clone();
-    let queue = ui::text(req, "queue").and_then(|q| known_queue(&q));
-    let page = ui::page(req);
+    let queue = query::text(req, "queue").and_then(|q| known_queue(&q));
+    let page = query::page(req);
     let mut conn = state.pool.acquire().await?;
     let stats = ops::queue_stats(&mut conn, &actor).await?;
     let workers = ops::workers(&mut conn, &actor, WORKER_SEEN_SECS).await?;

@@ -14,7 +14,8 @@ use super::super::{PER_PAGE, back_to, done, path_id};
 use super::refuse;
 use crate::auth;
 use crate::error::WebError;
-use crate::pages::ui::{self, Filters, Pager};
+use crate::pages::pager::{Filters, Pager};
+use crate::pages::query;
 use crate::render;
 use crate::server;
 
@@ -89,12 +90,12 @@ pub async fn show(
 ) -> Result<(), WebError> {
     let actor = auth::require_role(depot, &Role::OPERATORS)?.actor.clone();
     let state = server::state(depot)?.clone();
-    let status: Option<LogStatus> = ui::choice(req, "status");
-    let kind: Option<LogType> = ui::choice(req, "type");
-    let phone = ui::text(req, "phone");
-    let date_from = ui::date(req, "date_from");
-    let date_to = ui::date(req, "date_to");
-    let page = ui::page(req);
+    let status: Option<LogStatus> = query::choice(req, "status");
+    let kind: Option<LogType> = query::choice(req, "type");
+    let phone = query::text(req, "phone");
+    let date_from = query::date(req, "date_from");
+    let date_to = query::date(req, "date_to");
+    let page = query::page(req);
     let filter = LogFilter {
         status,
         kind,
