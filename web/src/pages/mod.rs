@@ -25,13 +25,13 @@ use salvo::{Depot, Response, handler};
 
 use crate::auth::{self, CurrentUser};
 use crate::error::WebError;
-use crate::server::{self, AppState};
+use crate::state::{self, AppState};
 
 /// The user of a page only `role` may open, and the application state (both owned, so the
 /// handler can go on using the depot).
 pub fn who(depot: &Depot, role: Role) -> Result<(CurrentUser, Arc<AppState>), WebError> {
     let user = auth::require_role(depot, &[role])?.clone();
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     Ok((user, state))
 }
 
@@ -50,7 +50,7 @@ pub async fn portal_home(depot: &mut Depot, res: &mut Response) {
 /// it may be cached for long.
 #[handler]
 pub async fn app_css(depot: &mut Depot, res: &mut Response) -> Result<(), WebError> {
-    let state = server::state(depot)?;
+    let state = state::of(depot)?;
     res.headers_mut().insert(
         CACHE_CONTROL,
         HeaderValue::from_static("public, max-age=86400"),

@@ -23,7 +23,7 @@ use crate::auth;
 use crate::error::WebError;
 use crate::flash;
 use crate::host::{self, Site};
-use crate::server::{self, AppState};
+use crate::state::{self, AppState};
 
 pub use filters::status_label;
 pub use menu::{NavItem, nav_for};
@@ -104,7 +104,7 @@ pub fn page(
     name: &str,
     ctx: Context,
 ) -> Result<(), WebError> {
-    let state = server::state(depot)?;
+    let state = state::of(depot)?;
     let user = auth::current_user(depot)?;
     let mut full = base_context(req, state);
     full.insert(
@@ -137,7 +137,7 @@ pub fn error_page(
     message: &str,
 ) {
     res.status_code(status);
-    let Ok(state) = server::state(depot) else {
+    let Ok(state) = state::of(depot) else {
         res.render(Text::Plain(format!("{status}: {message}")));
         return;
     };

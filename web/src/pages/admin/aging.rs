@@ -12,7 +12,7 @@ use crate::error::WebError;
 use crate::pages::pager::{Filters, Pager};
 use crate::pages::query;
 use crate::render;
-use crate::server;
+use crate::state;
 
 #[handler]
 pub async fn show(
@@ -21,7 +21,7 @@ pub async fn show(
     res: &mut Response,
 ) -> Result<(), WebError> {
     auth::require_role(depot, &[Role::Finance, Role::Pusat])?;
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let today = state.clock.today();
     // A future date would show balances that do not exist yet.
     let as_of = query::date(req, "as_of")

@@ -16,7 +16,7 @@ use crate::error::WebError;
 use crate::pages::pager::{Filters, Pager};
 use crate::pages::query;
 use crate::render;
-use crate::server;
+use crate::state;
 
 #[handler]
 pub async fn queue(
@@ -25,7 +25,7 @@ pub async fn queue(
     res: &mut Response,
 ) -> Result<(), WebError> {
     auth::require_role(depot, &[Role::Finance])?;
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let search = query::text(req, "q");
     let stokis_id = query_id(req, "stokis");
     let page = query::page(req);
@@ -57,7 +57,7 @@ pub async fn approve(
     res: &mut Response,
 ) -> Result<(), WebError> {
     let actor = auth::require_role(depot, &[Role::Finance])?.actor.clone();
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let id = path_id(req)?;
     let reason = form_text(req, "override_reason").await;
     let back = back_to(req, &format!("/purchase-orders/{id}")).await;
@@ -91,7 +91,7 @@ pub async fn reject(
     res: &mut Response,
 ) -> Result<(), WebError> {
     let actor = auth::require_role(depot, &[Role::Finance])?.actor.clone();
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let id = path_id(req)?;
     let reason = form_text(req, "reason").await;
     let back = back_to(req, &format!("/purchase-orders/{id}")).await;

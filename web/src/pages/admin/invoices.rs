@@ -21,7 +21,7 @@ use crate::error::WebError;
 use crate::pages::pager::{Filters, Pager};
 use crate::pages::query;
 use crate::render;
-use crate::server;
+use crate::state;
 
 const READERS: &[Role] = &[Role::Finance, Role::Pusat];
 
@@ -45,7 +45,7 @@ pub async fn list(
     res: &mut Response,
 ) -> Result<(), WebError> {
     let actor = auth::require_role(depot, READERS)?.actor.clone();
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let standing = Standing::parse(&query::text(req, "status").unwrap_or_default());
     let stokis_id = query_id(req, "stokis");
     let due_from = query::date(req, "due_from");
@@ -124,7 +124,7 @@ async fn render_detail(
     problem: Option<PaymentProblem>,
 ) -> Result<(), WebError> {
     let actor = auth::require_role(depot, READERS)?.actor.clone();
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let today = state.clock.today();
     let mut conn = state.pool.acquire().await?;
     let inv = invoice::get(&mut conn, &actor, id).await?;
@@ -171,7 +171,7 @@ pub async fn record_payment(
     res: &mut Response,
 ) -> Result<(), WebError> {
     let actor = auth::require_role(depot, &[Role::Finance])?.actor.clone();
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let id = path_id(req)?;
     let values: BTreeMap<&'static str, String> = BTreeMap::from([
         ("amount", form_text(req, "amount").await),

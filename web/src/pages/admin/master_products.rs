@@ -15,7 +15,7 @@ use crate::error::WebError;
 use crate::pages::pager::{Filters, Pager};
 use crate::pages::query;
 use crate::render;
-use crate::server;
+use crate::state;
 
 const WHO: &[Role] = &[Role::Pusat];
 
@@ -26,7 +26,7 @@ pub async fn list(
     res: &mut Response,
 ) -> Result<(), WebError> {
     auth::require_role(depot, WHO)?;
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let search = query::text(req, "q");
     let active = query_bool(req, "active");
     let page = query::page(req);
@@ -102,7 +102,7 @@ pub async fn edit_form(
     res: &mut Response,
 ) -> Result<(), WebError> {
     auth::require_role(depot, WHO)?;
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let id = path_id(req)?;
     let mut conn = state.pool.acquire().await?;
     let row = products::get(&mut conn, id).await?;
@@ -124,7 +124,7 @@ pub async fn create(
     res: &mut Response,
 ) -> Result<(), WebError> {
     let actor = auth::require_role(depot, WHO)?.actor.clone();
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let form = read_form(req).await;
     let mut tx = state.pool.begin().await?;
     let result = products::create(&mut tx, &actor, &*state.clock, &form).await;
@@ -146,7 +146,7 @@ pub async fn update(
     res: &mut Response,
 ) -> Result<(), WebError> {
     let actor = auth::require_role(depot, WHO)?.actor.clone();
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let id = path_id(req)?;
     let form = read_form(req).await;
     let mut tx = state.pool.begin().await?;

@@ -19,7 +19,7 @@ use crate::error::WebError;
 use crate::pages::pager::{Filters, Pager};
 use crate::pages::query;
 use crate::render;
-use crate::server;
+use crate::state;
 
 #[derive(Debug, Serialize)]
 struct StatusOption {
@@ -43,7 +43,7 @@ pub async fn list(
     res: &mut Response,
 ) -> Result<(), WebError> {
     let actor = auth::require_role(depot, STAFF)?.actor.clone();
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let status_text = query::text(req, "status");
     let status = status_text
         .as_deref()
@@ -143,7 +143,7 @@ pub(super) async fn render_detail(
     problem: Option<Problem>,
 ) -> Result<(), WebError> {
     let actor = auth::require_role(depot, STAFF)?.actor.clone();
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let today = state.clock.today();
     let mut conn = state.pool.acquire().await?;
     let po = purchase_order::get(&mut conn, &actor, id).await?;

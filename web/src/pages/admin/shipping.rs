@@ -17,7 +17,7 @@ use crate::error::WebError;
 use crate::pages::pager::{Filters, Pager};
 use crate::pages::query;
 use crate::render;
-use crate::server;
+use crate::state;
 
 async fn queue_page(
     req: &mut Request,
@@ -25,7 +25,7 @@ async fn queue_page(
     res: &mut Response,
     shipped: bool,
 ) -> Result<(), WebError> {
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let search = query::text(req, "q");
     let page = query::page(req);
     let filter = QueueFilter {
@@ -75,7 +75,7 @@ pub async fn ship(
     res: &mut Response,
 ) -> Result<(), WebError> {
     let actor = auth::require_role(depot, &[Role::Gudang])?.actor.clone();
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let id = path_id(req)?;
     let back = back_to(req, &format!("/purchase-orders/{id}")).await;
     let mut tx = state.pool.begin().await?;
@@ -106,7 +106,7 @@ pub async fn warehouse_stock(
     res: &mut Response,
 ) -> Result<(), WebError> {
     auth::require_role(depot, &[Role::Gudang, Role::Pusat])?;
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let search = query::text(req, "q");
     let short_only = query_bool(req, "short") == Some(true);
     let page = query::page(req);

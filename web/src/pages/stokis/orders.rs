@@ -13,7 +13,7 @@ use crate::auth::CurrentUser;
 use crate::error::WebError;
 use crate::pages::pager::{Filters, PER_PAGE, Pager};
 use crate::pages::{self, outcome, query};
-use crate::server::AppState;
+use crate::state::AppState;
 
 #[handler]
 pub async fn list(

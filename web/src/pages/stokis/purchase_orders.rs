@@ -14,7 +14,7 @@ use crate::error::WebError;
 use crate::pages::line_form::{self, Entered};
 use crate::pages::pager::{Filters, PER_PAGE, Pager};
 use crate::pages::{self, outcome, query};
-use crate::server::AppState;
+use crate::state::AppState;
 
 #[handler]
 pub async fn list(

@@ -17,7 +17,7 @@ use crate::error::WebError;
 use crate::pages::pager::{Filters, Pager};
 use crate::pages::query;
 use crate::render;
-use crate::server;
+use crate::state;
 
 fn type_label(kind: LogType) -> &'static str {
     match kind {
@@ -89,7 +89,7 @@ pub async fn show(
     res: &mut Response,
 ) -> Result<(), WebError> {
     let actor = auth::require_role(depot, &Role::OPERATORS)?.actor.clone();
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let status: Option<LogStatus> = query::choice(req, "status");
     let kind: Option<LogType> = query::choice(req, "type");
     let phone = query::text(req, "phone");
@@ -175,7 +175,7 @@ pub async fn retry(
     res: &mut Response,
 ) -> Result<(), WebError> {
     let actor = auth::require_role(depot, &Role::OPERATORS)?.actor.clone();
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let id = path_id(req)?;
     let back = back_to(req, "/whatsapp").await;
     let mut tx = state.pool.begin().await?;
