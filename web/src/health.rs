@@ -8,7 +8,7 @@ use salvo::writing::Text;
 use salvo::{Depot, Response, handler};
 
 use crate::migrate;
-use crate::server;
+use crate::state;
 
 /// How long `/readyz` waits for the database before calling it unreachable; load balancers
 /// probe often and must not pile up waiting connections.
@@ -21,7 +21,7 @@ pub async fn healthz(res: &mut Response) {
 
 #[handler]
 pub async fn readyz(depot: &mut Depot, res: &mut Response) {
-    let reason = match server::state(depot) {
+    let reason = match state::of(depot) {
         Ok(state) => {
             match tokio::time::timeout(READY_TIMEOUT, migrate::is_current(&state.pool)).await {
                 Ok(Ok(true)) => None,

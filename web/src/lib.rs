@@ -14,7 +14,9 @@ pub mod host;
 pub mod migrate;
 pub mod pages;
 pub mod render;
+pub mod routes;
 pub mod server;
+pub mod state;
 
 pub use config::Config;
 pub use error::WebError;

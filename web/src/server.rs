@@ -1,8 +1,6 @@
-//! The HTTP server: connecting to PostgreSQL, the shared application state, the router (sites,
-//! health, pages, and the place for `/api/v1`), and serving with graceful shutdown.
-//!
-//! State reaches handlers one way only: the service injects an `Arc<AppState>` into every
-//! request's `Depot` (`affix_state::inject`), and handlers take it with [`state`].
+//! The HTTP server: connecting to PostgreSQL, assembling the service (the router of
+//! [`crate::routes`], the [`crate::state::AppState`] injected into every request, access log,
+//! security headers, error pages), binding, and serving with graceful shutdown.
 
 use std::net::SocketAddr;
 use std::str::FromStr;
@@ -17,34 +15,17 @@ use salvo::http::StatusCode;
 use salvo::http::header::{HeaderName, HeaderValue};
 use salvo::server::ServerHandle;
 use salvo::writing::Json;
-use salvo::{Depot, FlowCtrl, Request, Response, Router, Server, Service, handler};
+use salvo::{Depot, FlowCtrl, Request, Response, Server, Service, handler};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{Connection, PgConnection, PgPool};
 use tokio::task::JoinHandle;
 
 use crate::config::Config;
 use crate::error::{self, WebError};
-use crate::host::{SiteFilter, SiteMatch, SiteResolver};
-use crate::render::{self, Templates};
-use crate::{auth, health, pages};
-use domain::Portal;
-
-/// What every handler may use; built once, shared by reference count.
-#[derive(Debug)]
-pub struct AppState {
-    pub config: Config,
-    pub pool: PgPool,
-    pub templates: Templates,
-    pub clock: SharedClock,
-    pub sites: Arc<SiteResolver>,
-}
-
-/// The application state of this request.
-pub fn state(depot: &Depot) -> Result<&Arc<AppState>, WebError> {
-    depot
-        .get_typed::<Arc<AppState>>()
-        .map_err(|_| WebError::internal("AppState missing from the depot"))
-}
+use crate::host::SiteResolver;
+use crate::render;
+use crate::routes;
+use crate::state::AppState;
 
 /// Why the server could not start; each message says what to do.
 #[derive(Debug, thiserror::Error)]
@@ -156,64 +137,11 @@ pub fn build(config: Config, pool: PgPool, clock: SharedClock) -> Result<Service
         sites: sites.clone(),
     });
     // Service-level hoops run for unmatched requests too, so the catcher finds the state.
-    Ok(Service::new(router(&sites))
+    Ok(Service::new(routes::router(&sites))
         .hoop(access_log)
         .hoop(security_headers)
         .hoop(affix_state::inject(state))
         .catcher(Catcher::default().hoop(catch_errors)))
-}
-
-/// Routes: health and the stylesheet on every host; the landing page on the apex; each
-/// portal's pages (and later its API) on the portal hosts. Anything else matches nothing and
-/// gets the 404 page.
-pub fn router(sites: &Arc<SiteResolver>) -> Router {
-    Router::new()
-        // HEAD too: some load balancers probe with it.
-        .push(
-            Router::with_path("healthz")
-                .get(health::healthz)
-                .head(health::healthz),
-        )
-        .push(
-            Router::with_path("readyz")
-                .get(health::readyz)
-                .head(health::readyz),
-        )
-        .push(Router::with_path("static/app.css").get(pages::app_css))
-        .push(
-            Router::with_filter(SiteFilter::new(sites.clone(), SiteMatch::Apex))
-                .get(pages::landing::landing),
-        )
-        .push(portal_router(sites))
-}
-
-/// The routes of the three portals; which portal a request is on comes from
-/// `host::portal_of(req)`.
-///
-/// Every portal request first passes `auth::load_session` (the session of this portal, its role
-/// re-checked, into the depot). The API and each portal's pages then need a login
-/// (`auth::require_login`: redirect to `/login?next=…`, or 401) and, for state-changing
-/// requests of a cookie session, the session's CSRF token (`auth::check_csrf`: 403).
-fn portal_router(sites: &Arc<SiteResolver>) -> Router {
-    let only = |portal| SiteFilter::new(sites.clone(), SiteMatch::Only(portal));
-    let logged_in = |router: Router| router.hoop(auth::require_login).hoop(auth::check_csrf);
-    Router::with_filter(SiteFilter::new(sites.clone(), SiteMatch::AnyPortal))
-        .hoop(auth::load_session)
-        .get(pages::portal_home)
-        .push(
-            Router::with_path("login")
-                .get(pages::login::login_page)
-                .post(pages::login::login_submit),
-        )
-        .push(
-            Router::with_path("logout")
-                .hoop(auth::check_csrf)
-                .post(pages::login::logout),
-        )
-        .push(logged_in(crate::api::router()))
-        .push(logged_in(Router::with_filter(only(Portal::Mitra))).push(pages::mitra::router()))
-        .push(logged_in(Router::with_filter(only(Portal::Stokis))).push(pages::stokis::router()))
-        .push(logged_in(Router::with_filter(only(Portal::Admin))).push(pages::admin::router()))
 }
 
 #[handler]

@@ -18,7 +18,7 @@ use super::caller::Caller;
 use super::pagination::{Paging, list_of};
 use super::query::{Query, QueryParams, QueryReader, choice_param};
 use crate::error::WebError;
-use crate::server;
+use crate::state;
 
 pub fn router() -> Router {
     Router::with_path("admin")
@@ -205,7 +205,7 @@ pub async fn list_jobs(
     depot: &mut Depot,
 ) -> Result<Json<JobsOverview>, WebError> {
     caller.require(&Role::OPERATORS, WHO)?;
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let q = query.0;
     let mut conn = state.pool.acquire().await?;
     let queues = ops::queue_stats(&mut conn, &caller.actor).await?;
@@ -269,7 +269,7 @@ pub async fn request_invoice_run(
     depot: &mut Depot,
 ) -> Result<Accepted<InvoiceRunQueued>, WebError> {
     caller.require(&[Role::Finance], "finance")?;
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let mut tx = state.pool.begin().await?;
     let date = invoice_run::request(&mut tx, &caller.actor, &*state.clock, body.date).await?;
     tx.commit().await?;

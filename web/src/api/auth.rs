@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::auth::{self, CurrentUser};
 use crate::error::WebError;
 use crate::host;
-use crate::server;
+use crate::state;
 
 /// The routes of this module, relative to `/api/v1`.
 pub fn router() -> Router {
@@ -87,7 +87,7 @@ pub struct LoginResponse {
 /// names the portal to use), 429 after 5 failures in 15 minutes per username or address.
 #[endpoint(tags("auth"), security(), request_body = LoginRequest)]
 pub async fn login(req: &mut Request, depot: &mut Depot) -> Result<Json<LoginResponse>, WebError> {
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let Some(portal) = host::portal_of(req) else {
         return Err(WebError::not_found());
     };
@@ -143,7 +143,7 @@ pub async fn login(req: &mut Request, depot: &mut Depot) -> Result<Json<LoginRes
 /// Revoke the token (or session) this request was made with
 #[endpoint(tags("auth"), status_codes(204, 401, 403))]
 pub async fn logout(depot: &mut Depot) -> Result<StatusCode, WebError> {
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let user = auth::current_user(depot)?;
     let mut conn = state.pool.acquire().await?;
     session::revoke(&mut conn, user.session_id, state.clock.now()).await?;

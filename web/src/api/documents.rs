@@ -14,7 +14,7 @@ use super::caller::Caller;
 use super::record_id::RecordId;
 use crate::download::Download;
 use crate::error::WebError;
-use crate::server;
+use crate::state;
 
 pub fn router() -> Router {
     Router::new()
@@ -93,7 +93,7 @@ pub async fn invoice_pdf(
     id: RecordId,
     depot: &mut Depot,
 ) -> Result<DocumentAnswer, WebError> {
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let mut tx = state.pool.begin().await?;
     let prepared = document::invoice_pdf(&mut tx, &caller.actor, id.0).await?;
     tx.commit().await?;
@@ -114,7 +114,7 @@ pub async fn delivery_note_pdf(
     id: RecordId,
     depot: &mut Depot,
 ) -> Result<DocumentAnswer, WebError> {
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let mut tx = state.pool.begin().await?;
     let prepared = document::delivery_note_pdf(&mut tx, &caller.actor, id.0).await?;
     tx.commit().await?;

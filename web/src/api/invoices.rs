@@ -21,7 +21,7 @@ use super::pagination::{Paging, list_of};
 use super::query::{Query, QueryParams, QueryReader, choice_param, date_param, int_param};
 use super::record_id::RecordId;
 use crate::error::WebError;
-use crate::server;
+use crate::state;
 
 pub fn router() -> Router {
     Router::with_path("invoices").get(list_invoices).push(
@@ -225,7 +225,7 @@ pub async fn list_invoices(
     depot: &mut Depot,
 ) -> Result<Json<InvoiceList>, WebError> {
     caller.require(ROLES, WHO)?;
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let q = query.0;
     let filter = InvoiceFilter {
         status: q.status,
@@ -257,7 +257,7 @@ pub async fn get_invoice(
     depot: &mut Depot,
 ) -> Result<Json<Invoice>, WebError> {
     caller.require(ROLES, WHO)?;
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let mut conn = state.pool.acquire().await?;
     let found = invoice::get(&mut conn, &caller.actor, id.0).await?;
     let payments = invoice::payments(&mut conn, &caller.actor, id.0).await?;
@@ -308,7 +308,7 @@ pub async fn record_payment(
     body: ApiJson<PaymentBody>,
     depot: &mut Depot,
 ) -> Result<PaymentRecorded, WebError> {
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let body = body.into_inner();
     let input = NewPayment {
         amount: body.amount,

@@ -23,7 +23,7 @@ use super::query::{
 };
 use super::record_id::RecordId;
 use crate::error::WebError;
-use crate::server;
+use crate::state;
 
 pub fn router() -> Router {
     Router::with_path("orders")
@@ -166,7 +166,7 @@ pub async fn list_orders(
     query: Query<OrderQuery>,
     depot: &mut Depot,
 ) -> Result<Json<OrderList>, WebError> {
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let q = query.0;
     let filter = OrderFilter {
         status: q.status,
@@ -218,7 +218,7 @@ pub async fn create_order(
     body: ApiJson<NewLines>,
     depot: &mut Depot,
 ) -> Result<Saved<Order>, WebError> {
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let body = body.into_inner();
     let input = order::NewOrder {
         items: body.items.into_iter().map(Into::into).collect(),
@@ -246,7 +246,7 @@ pub async fn get_order(
     id: RecordId,
     depot: &mut Depot,
 ) -> Result<Json<Order>, WebError> {
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let mut conn = state.pool.acquire().await?;
     let o = order::get(&mut conn, &caller.actor, id.0).await?;
     let history = domain::history::of(&mut conn, Entity::Order, o.id).await?;
@@ -260,7 +260,7 @@ async fn transition(
     action: OrderAction,
     reason: Option<&str>,
 ) -> Result<Json<Order>, WebError> {
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let mut tx = state.pool.begin().await?;
     let o = order::apply(&mut tx, &caller.actor, &*state.clock, id.0, action, reason).await?;
     let history = domain::history::of(&mut tx, Entity::Order, o.id).await?;

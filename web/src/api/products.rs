@@ -17,7 +17,7 @@ use super::caller::Caller;
 use super::pagination::{Paging, list_of};
 use super::query::{MAX_SEARCH_CHARS, Query, QueryParams, QueryReader, text_param};
 use crate::error::WebError;
-use crate::server;
+use crate::state;
 
 pub fn router() -> Router {
     Router::with_path("products").get(list_products)
@@ -105,7 +105,7 @@ pub async fn list_products(
     query: Query<ProductQuery>,
     depot: &mut Depot,
 ) -> Result<Json<ProductList>, WebError> {
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let q = query.0;
     let role = caller.actor.role;
     let filter = PriceListFilter {

@@ -24,7 +24,7 @@ use super::query::{
 };
 use super::record_id::RecordId;
 use crate::error::WebError;
-use crate::server;
+use crate::state;
 
 pub fn router() -> Router {
     Router::with_path("purchase-orders")
@@ -194,7 +194,7 @@ pub async fn list_purchase_orders(
     depot: &mut Depot,
 ) -> Result<Json<PurchaseOrderList>, WebError> {
     caller.require(ROLES, WHO)?;
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let q = query.0;
     let filter = PoFilter {
         status: q.status,
@@ -243,7 +243,7 @@ pub async fn create_purchase_order(
     body: ApiJson<NewLines>,
     depot: &mut Depot,
 ) -> Result<Saved<PurchaseOrder>, WebError> {
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let body = body.into_inner();
     let input = po::NewPurchaseOrder {
         items: body.items.into_iter().map(Into::into).collect(),
@@ -273,7 +273,7 @@ pub async fn get_purchase_order(
     depot: &mut Depot,
 ) -> Result<Json<PurchaseOrder>, WebError> {
     caller.require(ROLES, WHO)?;
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let mut conn = state.pool.acquire().await?;
     let p = po::get(&mut conn, &caller.actor, id.0).await?;
     let history = domain::history::of(&mut conn, Entity::PurchaseOrder, p.id).await?;
@@ -288,7 +288,7 @@ async fn transition(
     reason: Option<&str>,
 ) -> Result<Json<PurchaseOrder>, WebError> {
     caller.require(ROLES, WHO)?;
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let mut tx = state.pool.begin().await?;
     let p = po::apply(&mut tx, &caller.actor, &*state.clock, id.0, action, reason).await?;
     let history = domain::history::of(&mut tx, Entity::PurchaseOrder, p.id).await?;

@@ -19,7 +19,7 @@ use super::query::Query;
 use super::record_id::RecordId;
 use crate::download::Download;
 use crate::error::WebError;
-use crate::server;
+use crate::state;
 
 pub fn router() -> Router {
     Router::with_path("reports")
@@ -145,7 +145,7 @@ pub async fn request_report(
     body: ApiJson<ReportBody>,
     depot: &mut Depot,
 ) -> Result<Accepted<Report>, WebError> {
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let body = body.into_inner();
     let mut tx = state.pool.begin().await?;
     let queued = run::request(
@@ -172,7 +172,7 @@ pub async fn get_report(
     id: RecordId,
     depot: &mut Depot,
 ) -> Result<Json<Report>, WebError> {
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let mut conn = state.pool.acquire().await?;
     Ok(Json(run::get(&mut conn, &caller.actor, id.0).await?.into()))
 }
@@ -190,7 +190,7 @@ pub async fn list_reports(
     query: Query<Paging>,
     depot: &mut Depot,
 ) -> Result<Json<ReportList>, WebError> {
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let paging = query.0;
     let mut conn = state.pool.acquire().await?;
     let (rows, total) = run::list(
@@ -220,7 +220,7 @@ pub async fn report_file(
     id: RecordId,
     depot: &mut Depot,
 ) -> Result<Download, WebError> {
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let mut conn = state.pool.acquire().await?;
     let file = run::file(&mut conn, &caller.actor, id.0).await?;
     Ok(Download {

@@ -22,7 +22,7 @@ use super::query::{
     MAX_SEARCH_CHARS, Query, QueryParams, QueryReader, choice_param, date_param, text_param,
 };
 use crate::error::WebError;
-use crate::server;
+use crate::state;
 
 pub fn router() -> Router {
     Router::with_path("whatsapp")
@@ -163,7 +163,7 @@ pub async fn list_logs(
     depot: &mut Depot,
 ) -> Result<Json<WhatsappLogList>, WebError> {
     caller.require(&Role::OPERATORS, WHO)?;
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let q = query.0;
     let filter = LogFilter {
         status: q.status,
@@ -240,7 +240,7 @@ pub async fn connection_status(
     depot: &mut Depot,
 ) -> Result<Json<WhatsappStatus>, WebError> {
     caller.require(&Role::OPERATORS, WHO)?;
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let session_id = &state.config.whatsapp_session_id;
     let mut conn = state.pool.acquire().await?;
     let session = whatsapp::session::get(&mut conn, session_id).await?;
@@ -307,7 +307,7 @@ pub struct WhatsappQr {
 )]
 pub async fn pairing_qr(caller: Caller, depot: &mut Depot) -> Result<Json<WhatsappQr>, WebError> {
     caller.require(&Role::OPERATORS, WHO)?;
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let mut conn = state.pool.acquire().await?;
     let session = whatsapp::session::get(&mut conn, &state.config.whatsapp_session_id).await?;
     match session {
@@ -354,7 +354,7 @@ pub async fn send_message(
     depot: &mut Depot,
 ) -> Result<Accepted<WhatsappLog>, WebError> {
     caller.require(&Role::OPERATORS, WHO)?;
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let mut tx = state.pool.begin().await?;
     let sent = whatsapp::send_manual(
         &mut tx,

@@ -16,7 +16,7 @@ use salvo::{Depot, FlowCtrl, Request, Response, handler};
 
 use crate::error::{self, WebError};
 use crate::host;
-use crate::server::{self, AppState};
+use crate::state::{self, AppState};
 
 /// The session cookie: host-only (no `Domain`), so a mitra session never reaches another portal.
 pub const SESSION_COOKIE: &str = "dfresto_session";
@@ -132,7 +132,7 @@ pub async fn load_session(
     res: &mut Response,
     ctrl: &mut FlowCtrl,
 ) -> Result<(), WebError> {
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let Some(portal) = host::portal_of(req) else {
         ctrl.call_next(req, depot, res).await;
         return Ok(());

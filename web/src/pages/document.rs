@@ -10,9 +10,9 @@ use tera::Context;
 use crate::auth;
 use crate::download::Download;
 use crate::error::WebError;
-use crate::pages::ui;
+use crate::pages::query;
 use crate::render;
-use crate::server;
+use crate::state;
 
 async fn answer(
     req: &mut Request,
@@ -50,8 +50,8 @@ pub async fn invoice_pdf(
     res: &mut Response,
 ) -> Result<(), WebError> {
     let actor = auth::current_user(depot)?.actor.clone();
-    let state = server::state(depot)?.clone();
-    let id = ui::id_param(req)?;
+    let state = state::of(depot)?.clone();
+    let id = query::id_param(req)?;
     let mut tx = state.pool.begin().await?;
     let prepared = document::invoice_pdf(&mut tx, &actor, id).await?;
     tx.commit().await?;
@@ -73,8 +73,8 @@ pub async fn delivery_note_pdf(
     res: &mut Response,
 ) -> Result<(), WebError> {
     let actor = auth::current_user(depot)?.actor.clone();
-    let state = server::state(depot)?.clone();
-    let id = ui::id_param(req)?;
+    let state = state::of(depot)?.clone();
+    let id = query::id_param(req)?;
     let mut tx = state.pool.begin().await?;
     let prepared = document::delivery_note_pdf(&mut tx, &actor, id).await?;
     tx.commit().await?;

@@ -4,7 +4,7 @@ use salvo::{Depot, Request, Response, handler};
 
 use crate::error::WebError;
 use crate::render;
-use crate::server;
+use crate::state;
 
 #[handler]
 pub async fn landing(
@@ -12,7 +12,7 @@ pub async fn landing(
     depot: &mut Depot,
     res: &mut Response,
 ) -> Result<(), WebError> {
-    let state = server::state(depot)?;
+    let state = state::of(depot)?;
     let ctx = render::base_context(req, state);
     render::template(res, state, "landing.html", &ctx)
 }

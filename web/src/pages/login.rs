@@ -20,7 +20,7 @@ use crate::auth::{self, CurrentUser};
 use crate::error::WebError;
 use crate::host;
 use crate::render;
-use crate::server::{self, AppState};
+use crate::state::{self, AppState};
 
 /// The cookie holding the CSRF token (host-only: no `Domain` attribute).
 pub const CSRF_COOKIE: &str = "dfresto_csrf";
@@ -97,7 +97,7 @@ pub async fn login_page(
     depot: &mut Depot,
     res: &mut Response,
 ) -> Result<(), WebError> {
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     // The portal router only lets portal hosts through; anything else is a routing bug.
     if host::portal_of(req).is_none() {
         return Err(WebError::not_found());
@@ -139,7 +139,7 @@ pub async fn login_submit(
     depot: &mut Depot,
     res: &mut Response,
 ) -> Result<(), WebError> {
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let Some(portal) = host::portal_of(req) else {
         return Err(WebError::not_found());
     };
@@ -253,7 +253,7 @@ pub async fn login_submit(
 /// login page.
 #[handler]
 pub async fn logout(depot: &mut Depot, res: &mut Response) -> Result<(), WebError> {
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     if let Ok(user) = depot.get_typed::<CurrentUser>() {
         let mut conn = state.pool.acquire().await?;
         session::revoke(&mut conn, user.session_id, state.clock.now()).await?;

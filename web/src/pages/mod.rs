@@ -1,6 +1,10 @@
 //! Server-rendered pages: those that need no login (the apex landing page, each portal's login
 //! page, the portal home redirect, the stylesheet) and, per portal, the logged-in pages
 //! (`mitra/`, `stokis/`, `admin/`). 404 and error pages: `render::error_page`.
+//!
+//! What the logged-in pages share: `who` (here: the user of a one-role page and the state),
+//! reading the request (`query`), a list's pager (`pager`), how a request ends (`outcome`), and
+//! the quantity forms of new orders and POs (`line_form`).
 
 pub mod admin;
 pub mod document;
@@ -8,15 +12,29 @@ pub mod landing;
 pub mod line_form;
 pub mod login;
 pub mod mitra;
+pub mod outcome;
+pub mod pager;
+pub mod query;
 pub mod stokis;
-pub mod ui;
 
+use std::sync::Arc;
+
+use domain::Role;
 use salvo::http::header::{CACHE_CONTROL, HeaderValue};
 use salvo::writing::{Redirect, Text};
 use salvo::{Depot, Response, handler};
 
+use crate::auth::{self, CurrentUser};
 use crate::error::WebError;
-use crate::server;
+use crate::state::{self, AppState};
+
+/// The user of a page only `role` may open, and the application state (both owned, so the
+/// handler can go on using the depot).
+pub fn who(depot: &Depot, role: Role) -> Result<(CurrentUser, Arc<AppState>), WebError> {
+    let user = auth::require_role(depot, &[role])?.clone();
+    let state = state::of(depot)?.clone();
+    Ok((user, state))
+}
 
 /// `/` on a portal: the dashboard when logged in here, else the login page.
 #[handler]
@@ -33,7 +51,7 @@ pub async fn portal_home(depot: &mut Depot, res: &mut Response) {
 /// it may be cached for long.
 #[handler]
 pub async fn app_css(depot: &mut Depot, res: &mut Response) -> Result<(), WebError> {
-    let state = server::state(depot)?;
+    let state = state::of(depot)?;
     res.headers_mut().insert(
         CACHE_CONTROL,
         HeaderValue::from_static("public, max-age=86400"),

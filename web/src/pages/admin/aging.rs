@@ -9,9 +9,10 @@ use tera::Context;
 use super::PER_PAGE;
 use crate::auth;
 use crate::error::WebError;
-use crate::pages::ui::{self, Filters, Pager};
+use crate::pages::pager::{Filters, Pager};
+use crate::pages::query;
 use crate::render;
-use crate::server;
+use crate::state;
 
 #[handler]
 pub async fn show(
@@ -20,14 +21,14 @@ pub async fn show(
     res: &mut Response,
 ) -> Result<(), WebError> {
     auth::require_role(depot, &[Role::Finance, Role::Pusat])?;
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let today = state.clock.today();
     // A future date would show balances that do not exist yet.
-    let as_of = ui::date(req, "as_of")
+    let as_of = query::date(req, "as_of")
         .filter(|d| *d <= today)
         .unwrap_or(today);
-    let search = ui::text(req, "q");
-    let page = ui::page(req);
+    let search = query::text(req, "q");
+    let page = query::page(req);
     let mut conn = state.pool.acquire().await?;
     let all = aging::by_stokis(&mut conn, as_of, search.as_deref()).await?;
     drop(conn);
@@ -63,12 +64,12 @@ pub async fn export(
     res: &mut Response,
 ) -> Result<(), WebError> {
     auth::require_role(depot, &[Role::Finance, Role::Pusat])?;
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let today = state.clock.today();
-    let as_of = ui::date(req, "as_of")
+    let as_of = query::date(req, "as_of")
         .filter(|d| *d <= today)
         .unwrap_or(today);
-    let search = ui::text(req, "q");
+    let search = query::text(req, "q");
     let mut conn = state.pool.acquire().await?;
     let rows = aging::by_stokis(&mut conn, as_of, search.as_deref()).await?;
     drop(conn);

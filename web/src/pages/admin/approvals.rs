@@ -13,9 +13,10 @@ use super::purchase_orders::{Problem, render_detail};
 use super::{PER_PAGE, back_to, done, form_text, path_id, query_id};
 use crate::auth;
 use crate::error::WebError;
-use crate::pages::ui::{self, Filters, Pager};
+use crate::pages::pager::{Filters, Pager};
+use crate::pages::query;
 use crate::render;
-use crate::server;
+use crate::state;
 
 #[handler]
 pub async fn queue(
@@ -24,10 +25,10 @@ pub async fn queue(
     res: &mut Response,
 ) -> Result<(), WebError> {
     auth::require_role(depot, &[Role::Finance])?;
-    let state = server::state(depot)?.clone();
-    let search = ui::text(req, "q");
+    let state = state::of(depot)?.clone();
+    let search = query::text(req, "q");
     let stokis_id = query_id(req, "stokis");
-    let page = ui::page(req);
+    let page = query::page(req);
     let filter = QueueFilter {
         search: search.clone(),
         stokis_id,
@@ -56,7 +57,7 @@ pub async fn approve(
     res: &mut Response,
 ) -> Result<(), WebError> {
     let actor = auth::require_role(depot, &[Role::Finance])?.actor.clone();
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let id = path_id(req)?;
     let reason = form_text(req, "override_reason").await;
     let back = back_to(req, &format!("/purchase-orders/{id}")).await;
@@ -90,7 +91,7 @@ pub async fn reject(
     res: &mut Response,
 ) -> Result<(), WebError> {
     let actor = auth::require_role(depot, &[Role::Finance])?.actor.clone();
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let id = path_id(req)?;
     let reason = form_text(req, "reason").await;
     let back = back_to(req, &format!("/purchase-orders/{id}")).await;

@@ -8,7 +8,7 @@ use super::STAFF;
 use crate::auth;
 use crate::error::WebError;
 use crate::render;
-use crate::server;
+use crate::state;
 
 #[handler]
 pub async fn show(
@@ -17,7 +17,7 @@ pub async fn show(
     res: &mut Response,
 ) -> Result<(), WebError> {
     let role = auth::require_role(depot, STAFF)?.actor.role;
-    let state = server::state(depot)?;
+    let state = state::of(depot)?;
     let mut conn = state.pool.acquire().await?;
     let overview = domain::read::dashboard_admin::overview(&mut conn, state.clock.today()).await?;
     drop(conn);

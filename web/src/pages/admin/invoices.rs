@@ -18,9 +18,10 @@ use tera::Context;
 use super::{PER_PAGE, done, field_errors, form_text, path_id, query_id};
 use crate::auth;
 use crate::error::WebError;
-use crate::pages::ui::{self, Filters, Pager};
+use crate::pages::pager::{Filters, Pager};
+use crate::pages::query;
 use crate::render;
-use crate::server;
+use crate::state;
 
 const READERS: &[Role] = &[Role::Finance, Role::Pusat];
 
@@ -39,14 +40,14 @@ const METHODS: [(PaymentMethod, &str); 4] = [
 
 /// The list's filters as the query string gives them, and the same as link parameters.
 fn read_search(req: &Request) -> (InvoiceSearch, Filters) {
-    let standing = Standing::parse(&ui::text(req, "status").unwrap_or_default());
+    let standing = Standing::parse(&query::text(req, "status").unwrap_or_default());
     let search = InvoiceSearch {
         standing,
         stokis_id: query_id(req, "stokis"),
-        due_from: ui::date(req, "due_from"),
-        due_to: ui::date(req, "due_to"),
-        number: ui::text(req, "q"),
-        page: ui::page(req),
+        due_from: query::date(req, "due_from"),
+        due_to: query::date(req, "due_to"),
+        number: query::text(req, "q"),
+        page: query::page(req),
         per_page: PER_PAGE,
     };
     let filters = Filters::new()
@@ -65,7 +66,7 @@ pub async fn list(
     res: &mut Response,
 ) -> Result<(), WebError> {
     let actor = auth::require_role(depot, READERS)?.actor.clone();
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let (search, filters) = read_search(req);
     let (standing, stokis_id, due_from, due_to, page) = (
         search.standing,
@@ -113,7 +114,7 @@ pub async fn export(
     res: &mut Response,
 ) -> Result<(), WebError> {
     let actor = auth::require_role(depot, READERS)?.actor.clone();
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let (mut search, _) = read_search(req);
     search.page = 1;
     search.per_page = domain::report::export::MAX_ROWS;
@@ -176,7 +177,7 @@ async fn render_detail(
     problem: Option<PaymentProblem>,
 ) -> Result<(), WebError> {
     let actor = auth::require_role(depot, READERS)?.actor.clone();
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let today = state.clock.today();
     let mut conn = state.pool.acquire().await?;
     let inv = invoice::get(&mut conn, &actor, id).await?;
@@ -223,7 +224,7 @@ pub async fn record_payment(
     res: &mut Response,
 ) -> Result<(), WebError> {
     let actor = auth::require_role(depot, &[Role::Finance])?.actor.clone();
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let id = path_id(req)?;
     let values: BTreeMap<&'static str, String> = BTreeMap::from([
         ("amount", form_text(req, "amount").await),

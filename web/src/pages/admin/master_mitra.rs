@@ -14,9 +14,10 @@ use super::{
 };
 use crate::auth;
 use crate::error::WebError;
-use crate::pages::ui::{self, Filters, Pager};
+use crate::pages::pager::{Filters, Pager};
+use crate::pages::query;
 use crate::render;
-use crate::server;
+use crate::state;
 
 const WHO: &[Role] = &[Role::Pusat];
 
@@ -27,10 +28,10 @@ pub async fn list(
     res: &mut Response,
 ) -> Result<(), WebError> {
     auth::require_role(depot, WHO)?;
-    let state = server::state(depot)?.clone();
-    let search = ui::text(req, "q");
+    let state = state::of(depot)?.clone();
+    let search = query::text(req, "q");
     let active = query_bool(req, "active");
-    let page = ui::page(req);
+    let page = query::page(req);
     let stokis_id = query_id(req, "stokis");
     let filter = MitraFilter {
         search: search.clone(),
@@ -85,7 +86,7 @@ async fn render_form(
     form: &MitraInput,
     errors: &FieldErrors,
 ) -> Result<(), WebError> {
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let mut conn = state.pool.acquire().await?;
     let stokis_options = domain::master::stokis::options(&mut conn).await?;
     drop(conn);
@@ -115,7 +116,7 @@ pub async fn edit_form(
     res: &mut Response,
 ) -> Result<(), WebError> {
     auth::require_role(depot, WHO)?;
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let id = path_id(req)?;
     let mut conn = state.pool.acquire().await?;
     let row = mitra::get(&mut conn, id).await?;
@@ -138,7 +139,7 @@ pub async fn create(
     res: &mut Response,
 ) -> Result<(), WebError> {
     let actor = auth::require_role(depot, WHO)?.actor.clone();
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let form = read_form(req).await;
     let mut tx = state.pool.begin().await?;
     let result = mitra::create(&mut tx, &actor, &*state.clock, &form).await;
@@ -160,7 +161,7 @@ pub async fn update(
     res: &mut Response,
 ) -> Result<(), WebError> {
     let actor = auth::require_role(depot, WHO)?.actor.clone();
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let id = path_id(req)?;
     let form = read_form(req).await;
     let mut tx = state.pool.begin().await?;

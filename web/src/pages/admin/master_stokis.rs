@@ -13,9 +13,10 @@ use super::{
 };
 use crate::auth;
 use crate::error::WebError;
-use crate::pages::ui::{self, Filters, Pager};
+use crate::pages::pager::{Filters, Pager};
+use crate::pages::query;
 use crate::render;
-use crate::server;
+use crate::state;
 
 const WHO: &[Role] = &[Role::Pusat];
 
@@ -26,10 +27,10 @@ pub async fn list(
     res: &mut Response,
 ) -> Result<(), WebError> {
     auth::require_role(depot, WHO)?;
-    let state = server::state(depot)?.clone();
-    let search = ui::text(req, "q");
+    let state = state::of(depot)?.clone();
+    let search = query::text(req, "q");
     let active = query_bool(req, "active");
-    let page = ui::page(req);
+    let page = query::page(req);
     let filter = StokisFilter {
         search: search.clone(),
         active,
@@ -105,7 +106,7 @@ pub async fn edit_form(
     res: &mut Response,
 ) -> Result<(), WebError> {
     auth::require_role(depot, WHO)?;
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let id = path_id(req)?;
     let mut conn = state.pool.acquire().await?;
     let row = stokis::get(&mut conn, id).await?;
@@ -127,7 +128,7 @@ pub async fn create(
     res: &mut Response,
 ) -> Result<(), WebError> {
     let actor = auth::require_role(depot, WHO)?.actor.clone();
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let form = read_form(req).await;
     let mut tx = state.pool.begin().await?;
     let result = stokis::create(&mut tx, &actor, &*state.clock, &form).await;
@@ -149,7 +150,7 @@ pub async fn update(
     res: &mut Response,
 ) -> Result<(), WebError> {
     let actor = auth::require_role(depot, WHO)?.actor.clone();
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let id = path_id(req)?;
     let form = read_form(req).await;
     let mut tx = state.pool.begin().await?;

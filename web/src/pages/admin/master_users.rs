@@ -13,9 +13,10 @@ use tera::Context;
 use super::{PER_PAGE, done, finish_save, form_context, form_text, path_id, query_bool, refused};
 use crate::auth;
 use crate::error::WebError;
-use crate::pages::ui::{self, Filters, Pager};
+use crate::pages::pager::{Filters, Pager};
+use crate::pages::query;
 use crate::render;
-use crate::server;
+use crate::state;
 
 const WHO: &[Role] = &[Role::Pusat];
 
@@ -48,11 +49,11 @@ pub async fn list(
     res: &mut Response,
 ) -> Result<(), WebError> {
     auth::require_role(depot, WHO)?;
-    let state = server::state(depot)?.clone();
-    let search = ui::text(req, "q");
-    let role = ui::text(req, "role").and_then(|r| r.parse::<Role>().ok());
+    let state = state::of(depot)?.clone();
+    let search = query::text(req, "q");
+    let role = query::text(req, "role").and_then(|r| r.parse::<Role>().ok());
     let active = query_bool(req, "active");
-    let page = ui::page(req);
+    let page = query::page(req);
     let filter = UserFilter {
         search: search.clone(),
         role,
@@ -119,7 +120,7 @@ pub async fn create(
     res: &mut Response,
 ) -> Result<(), WebError> {
     let actor = auth::require_role(depot, WHO)?.actor.clone();
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let form = NewUserInput {
         username: form_text(req, "username").await,
         name: form_text(req, "name").await,
@@ -149,7 +150,7 @@ async fn render_show(
     errors: &FieldErrors,
 ) -> Result<(), WebError> {
     let me = auth::require_role(depot, WHO)?.actor.user_id;
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let mut conn = state.pool.acquire().await?;
     let user = users::get(&mut conn, id).await?;
     drop(conn);
@@ -181,7 +182,7 @@ async fn set_active(
     active: bool,
 ) -> Result<(), WebError> {
     let actor = auth::require_role(depot, WHO)?.actor.clone();
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let id = path_id(req)?;
     let to = format!("/users/{id}");
     let mut tx = state.pool.begin().await?;
@@ -230,7 +231,7 @@ pub async fn reset_password(
     res: &mut Response,
 ) -> Result<(), WebError> {
     let actor = auth::require_role(depot, WHO)?.actor.clone();
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let id = path_id(req)?;
     let password = form_text(req, "password").await;
     let mut tx = state.pool.begin().await?;

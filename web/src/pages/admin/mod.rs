@@ -2,7 +2,7 @@
 //! FINANCE (PO approvals, invoices and payments, aging), GUDANG (shipping approved POs, warehouse
 //! stock) and PUSAT (the overview and master data). Every handler checks the role with
 //! `auth::require_role` and then lets the domain check again; handlers parse, call the domain,
-//! and render. Lists use the portals' shared pager (`pages::ui`); shared here: the role sets,
+//! and render. Lists use the portals' shared pager (`pages::pager`); shared here: the role sets,
 //! form reading and the endings of actions.
 
 mod aging;
@@ -26,15 +26,15 @@ use serde::Serialize;
 use sqlx::{Postgres, Transaction};
 use tera::Context;
 
-use super::ui;
 use crate::auth;
 use crate::error::WebError;
 use crate::flash;
+use crate::pages::{outcome, pager, query};
 
 /// Everyone on this portal.
 pub(crate) const STAFF: &[Role] = &[Role::Pusat, Role::Finance, Role::Gudang];
 /// Rows per page of every list.
-pub(crate) const PER_PAGE: u32 = ui::PER_PAGE;
+pub(crate) const PER_PAGE: u32 = pager::PER_PAGE;
 
 /// The routes of this portal's pages, mounted behind the admin host filter (and the auth hoops).
 pub fn router() -> Router {
@@ -125,17 +125,17 @@ pub fn router() -> Router {
 
 /// The `{id}` of the path (the route only matches digits; a huge number is simply not found).
 pub(crate) fn path_id(req: &Request) -> Result<i64, WebError> {
-    ui::id_param(req)
+    query::id_param(req)
 }
 
 /// A numeric id filter (`?stokis=12`).
 pub(crate) fn query_id(req: &Request, key: &str) -> Option<i64> {
-    ui::text(req, key).and_then(|s| s.parse::<i64>().ok())
+    query::text(req, key).and_then(|s| s.parse::<i64>().ok())
 }
 
 /// `?active=1|0` → `Some(true|false)`, otherwise `None` (both).
 pub(crate) fn query_bool(req: &Request, key: &str) -> Option<bool> {
-    match ui::text(req, key).as_deref() {
+    match query::text(req, key).as_deref() {
         Some("1") => Some(true),
         Some("0") => Some(false),
         _ => None,
@@ -155,7 +155,7 @@ pub(crate) async fn form_checked(req: &mut Request, key: &str) -> bool {
 
 /// After a successful action: a message on the next page, and a 303 to it.
 pub(crate) fn done(res: &mut Response, message: impl Into<String>, to: &str) {
-    ui::done(res, &message.into(), to);
+    outcome::done(res, &message.into(), to);
 }
 
 /// After a refused action that has no form to show again: the message, and back to `to`.

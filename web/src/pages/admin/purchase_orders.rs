@@ -16,9 +16,10 @@ use tera::Context;
 use super::{PER_PAGE, STAFF, path_id, query_id};
 use crate::auth;
 use crate::error::WebError;
-use crate::pages::ui::{self, Filters, Pager};
+use crate::pages::pager::{Filters, Pager};
+use crate::pages::query;
 use crate::render;
-use crate::server;
+use crate::state;
 
 #[derive(Debug, Serialize)]
 struct StatusOption {
@@ -42,14 +43,14 @@ pub async fn list(
     res: &mut Response,
 ) -> Result<(), WebError> {
     let actor = auth::require_role(depot, STAFF)?.actor.clone();
-    let state = server::state(depot)?.clone();
-    let status_text = ui::text(req, "status");
+    let state = state::of(depot)?.clone();
+    let status_text = query::text(req, "status");
     let status = status_text
         .as_deref()
         .and_then(|s| s.parse::<PoStatus>().ok());
-    let search = ui::text(req, "q");
+    let search = query::text(req, "q");
     let stokis_id = query_id(req, "stokis");
-    let page = ui::page(req);
+    let page = query::page(req);
     let filter = PoFilter {
         status,
         stokis_id,
@@ -142,7 +143,7 @@ pub(super) async fn render_detail(
     problem: Option<Problem>,
 ) -> Result<(), WebError> {
     let actor = auth::require_role(depot, STAFF)?.actor.clone();
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let today = state.clock.today();
     let mut conn = state.pool.acquire().await?;
     let po = purchase_order::get(&mut conn, &actor, id).await?;

@@ -16,9 +16,10 @@ use super::{PER_PAGE, done, form_text, path_id};
 use crate::auth;
 use crate::download::Download;
 use crate::error::WebError;
-use crate::pages::ui::{self, Filters, Pager};
+use crate::pages::pager::{Filters, Pager};
+use crate::pages::query;
 use crate::render;
-use crate::server;
+use crate::state;
 
 const PATH: &str = "/reports";
 
@@ -84,8 +85,8 @@ pub async fn show(
     res: &mut Response,
 ) -> Result<(), WebError> {
     let actor = auth::require_role(depot, &Role::OPERATORS)?.actor.clone();
-    let state = server::state(depot)?.clone();
-    let page = ui::page(req);
+    let state = state::of(depot)?.clone();
+    let page = query::page(req);
     let mut conn = state.pool.acquire().await?;
     let (runs, total) = run::list(&mut conn, &actor, i64::from(page), i64::from(PER_PAGE)).await?;
     let schedules = schedule::list(&mut conn, &actor).await?;
@@ -158,7 +159,7 @@ pub async fn request(
     res: &mut Response,
 ) -> Result<(), WebError> {
     let actor = auth::require_role(depot, &Role::OPERATORS)?.actor.clone();
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let kind = form_text(req, "kind").await;
     let format = form_text(req, "format").await;
     let params = typed_params(req).await;
@@ -191,7 +192,7 @@ pub async fn retry(
     res: &mut Response,
 ) -> Result<(), WebError> {
     let actor = auth::require_role(depot, &Role::OPERATORS)?.actor.clone();
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let id = path_id(req)?;
     let mut tx = state.pool.begin().await?;
     match run::retry(&mut tx, &actor, &*state.clock, id).await {
@@ -218,7 +219,7 @@ pub async fn file(
     res: &mut Response,
 ) -> Result<(), WebError> {
     let actor = auth::require_role(depot, &Role::OPERATORS)?.actor.clone();
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let id = path_id(req)?;
     let mut conn = state.pool.acquire().await?;
     match run::file(&mut conn, &actor, id).await {
@@ -241,7 +242,7 @@ pub async fn create_schedule(
     res: &mut Response,
 ) -> Result<(), WebError> {
     let actor = auth::require_role(depot, &[Role::Finance])?.actor.clone();
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let optional = |s: String| (!s.trim().is_empty()).then_some(s);
     let input = NewSchedule {
         kind: form_text(req, "kind").await,
@@ -284,7 +285,7 @@ async fn change_schedule(
     change: Change,
 ) -> Result<(), WebError> {
     let actor = auth::require_role(depot, &[Role::Finance])?.actor.clone();
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let id = path_id(req)?;
     let mut tx = state.pool.begin().await?;
     let outcome = match change {

@@ -14,9 +14,10 @@ use super::purchase_orders::{Problem, render_detail};
 use super::{PER_PAGE, back_to, done, path_id, query_bool};
 use crate::auth;
 use crate::error::WebError;
-use crate::pages::ui::{self, Filters, Pager};
+use crate::pages::pager::{Filters, Pager};
+use crate::pages::query;
 use crate::render;
-use crate::server;
+use crate::state;
 
 async fn queue_page(
     req: &mut Request,
@@ -24,9 +25,9 @@ async fn queue_page(
     res: &mut Response,
     shipped: bool,
 ) -> Result<(), WebError> {
-    let state = server::state(depot)?.clone();
-    let search = ui::text(req, "q");
-    let page = ui::page(req);
+    let state = state::of(depot)?.clone();
+    let search = query::text(req, "q");
+    let page = query::page(req);
     let filter = QueueFilter {
         shipped,
         search: search.clone(),
@@ -74,7 +75,7 @@ pub async fn ship(
     res: &mut Response,
 ) -> Result<(), WebError> {
     let actor = auth::require_role(depot, &[Role::Gudang])?.actor.clone();
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let id = path_id(req)?;
     let back = back_to(req, &format!("/purchase-orders/{id}")).await;
     let mut tx = state.pool.begin().await?;
@@ -105,10 +106,10 @@ pub async fn warehouse_stock(
     res: &mut Response,
 ) -> Result<(), WebError> {
     auth::require_role(depot, &[Role::Gudang, Role::Pusat])?;
-    let state = server::state(depot)?.clone();
-    let search = ui::text(req, "q");
+    let state = state::of(depot)?.clone();
+    let search = query::text(req, "q");
     let short_only = query_bool(req, "short") == Some(true);
-    let page = ui::page(req);
+    let page = query::page(req);
     let filter = StockFilter {
         search: search.clone(),
         short_only,

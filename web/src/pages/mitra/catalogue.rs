@@ -8,7 +8,8 @@ use salvo::{Depot, Request, Response, handler};
 use tera::Context;
 
 use crate::error::WebError;
-use crate::pages::ui::{self, Filters, PER_PAGE, Pager};
+use crate::pages::pager::{Filters, PER_PAGE, Pager};
+use crate::pages::{self, outcome, query};
 
 #[handler]
 pub async fn show(
@@ -16,12 +17,12 @@ pub async fn show(
     depot: &mut Depot,
     res: &mut Response,
 ) -> Result<(), WebError> {
-    let (user, state) = ui::who(depot, Role::Mitra)?;
+    let (user, state) = pages::who(depot, Role::Mitra)?;
     let filter = CatalogueFilter {
-        search: ui::text(req, "q"),
-        category: ui::text(req, "category"),
-        in_stock: ui::flag(req, "in_stock"),
-        page: ui::page(req),
+        search: query::text(req, "q"),
+        category: query::text(req, "category"),
+        in_stock: query::flag(req, "in_stock"),
+        page: query::page(req),
         per_page: PER_PAGE,
     };
     let mut conn = state.pool.acquire().await?;
@@ -42,5 +43,5 @@ pub async fn show(
         "pager",
         &Pager::new("/catalogue", &filters, filter.page, PER_PAGE, total),
     );
-    ui::render(req, depot, res, StatusCode::OK, "mitra/catalogue.html", ctx)
+    outcome::render(req, depot, res, StatusCode::OK, "mitra/catalogue.html", ctx)
 }

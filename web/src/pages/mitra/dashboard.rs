@@ -6,7 +6,7 @@ use salvo::{Depot, Request, Response, handler};
 use tera::Context;
 
 use crate::error::WebError;
-use crate::pages::ui;
+use crate::pages::{self, outcome};
 
 #[handler]
 pub async fn show(
@@ -14,12 +14,12 @@ pub async fn show(
     depot: &mut Depot,
     res: &mut Response,
 ) -> Result<(), WebError> {
-    let (user, state) = ui::who(depot, Role::Mitra)?;
+    let (user, state) = pages::who(depot, Role::Mitra)?;
     let mut conn = state.pool.acquire().await?;
     let dashboard =
         domain::read::dashboard::mitra(&mut conn, &user.actor, state.clock.today()).await?;
     drop(conn);
     let mut ctx = Context::new();
     ctx.insert("d", &dashboard);
-    ui::render(req, depot, res, StatusCode::OK, "mitra/dashboard.html", ctx)
+    outcome::render(req, depot, res, StatusCode::OK, "mitra/dashboard.html", ctx)
 }

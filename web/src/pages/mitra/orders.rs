@@ -12,8 +12,9 @@ use tera::Context;
 use crate::auth::CurrentUser;
 use crate::error::WebError;
 use crate::pages::line_form::{self, Entered};
-use crate::pages::ui::{self, Filters, PER_PAGE, Pager};
-use crate::server::AppState;
+use crate::pages::pager::{Filters, PER_PAGE, Pager};
+use crate::pages::{self, outcome, query};
+use crate::state::AppState;
 
 #[handler]
 pub async fn list(
@@ -21,11 +22,11 @@ pub async fn list(
     depot: &mut Depot,
     res: &mut Response,
 ) -> Result<(), WebError> {
-    let (user, state) = ui::who(depot, Role::Mitra)?;
+    let (user, state) = pages::who(depot, Role::Mitra)?;
     let filter = OrderFilter {
-        status: ui::choice(req, "status"),
-        search: ui::text(req, "q"),
-        page: ui::page(req),
+        status: query::choice(req, "status"),
+        search: query::text(req, "q"),
+        page: query::page(req),
         per_page: PER_PAGE,
         ..OrderFilter::default()
     };
@@ -44,7 +45,7 @@ pub async fn list(
         "pager",
         &Pager::new("/orders", &filters, filter.page, PER_PAGE, total),
     );
-    ui::render(req, depot, res, StatusCode::OK, "mitra/orders.html", ctx)
+    outcome::render(req, depot, res, StatusCode::OK, "mitra/orders.html", ctx)
 }
 
 async fn render_form(
@@ -62,7 +63,7 @@ async fn render_form(
     drop(conn);
     let mut ctx = line_form::context(items, entered, "Stok stokis", "Kirim pesanan");
     ctx.insert("supplier", &supplier);
-    ui::render(req, depot, res, status, "mitra/order_new.html", ctx)
+    outcome::render(req, depot, res, status, "mitra/order_new.html", ctx)
 }
 
 /// `/orders/new` (`?product=<id>` starts with one of that product).
@@ -72,7 +73,7 @@ pub async fn new_form(
     depot: &mut Depot,
     res: &mut Response,
 ) -> Result<(), WebError> {
-    let (user, state) = ui::who(depot, Role::Mitra)?;
+    let (user, state) = pages::who(depot, Role::Mitra)?;
     let entered = Entered::starting(req);
     render_form(req, depot, res, &user, &state, StatusCode::OK, entered).await
 }
@@ -85,7 +86,7 @@ pub async fn create(
     depot: &mut Depot,
     res: &mut Response,
 ) -> Result<(), WebError> {
-    let (user, state) = ui::who(depot, Role::Mitra)?;
+    let (user, state) = pages::who(depot, Role::Mitra)?;
     let (lines, entered) = line_form::read(req).await?;
     if !entered.errors.is_empty() {
         return render_form(
@@ -117,7 +118,7 @@ pub async fn create(
             } else {
                 format!("Pesanan {} sudah tercatat sebelumnya.", placed.order.number)
             };
-            ui::done(res, &message, &format!("/orders/{}", placed.order.id));
+            outcome::done(res, &message, &format!("/orders/{}", placed.order.id));
             Ok(())
         }
         Err(e) => {
@@ -154,7 +155,7 @@ async fn render_order(
     ctx.insert("stokis", &stokis);
     ctx.insert("history", &history);
     ctx.insert("message", &message);
-    ui::render(req, depot, res, status, "mitra/order.html", ctx)
+    outcome::render(req, depot, res, status, "mitra/order.html", ctx)
 }
 
 #[handler]
@@ -163,8 +164,8 @@ pub async fn show(
     depot: &mut Depot,
     res: &mut Response,
 ) -> Result<(), WebError> {
-    let (user, state) = ui::who(depot, Role::Mitra)?;
-    let id = ui::id_param(req)?;
+    let (user, state) = pages::who(depot, Role::Mitra)?;
+    let id = query::id_param(req)?;
     render_order(req, depot, res, &user, &state, id, None).await
 }
 
@@ -174,8 +175,8 @@ async fn act(
     res: &mut Response,
     action: OrderAction,
 ) -> Result<(), WebError> {
-    let (user, state) = ui::who(depot, Role::Mitra)?;
-    let id = ui::id_param(req)?;
+    let (user, state) = pages::who(depot, Role::Mitra)?;
+    let id = query::id_param(req)?;
     let mut tx = state.pool.begin().await?;
     match order::apply(&mut tx, &user.actor, &*state.clock, id, action, None).await {
         Ok(order) => {
@@ -187,12 +188,12 @@ async fn act(
                     order.number
                 ),
             };
-            ui::done(res, &message, &format!("/orders/{id}"));
+            outcome::done(res, &message, &format!("/orders/{id}"));
             Ok(())
         }
         Err(e) => {
             drop(tx);
-            match ui::refusal(&e) {
+            match outcome::refusal(&e) {
                 Some(refused) => {
                     render_order(req, depot, res, &user, &state, id, Some(refused)).await
                 }

@@ -7,7 +7,7 @@ use salvo::{Depot, Request, Response, handler};
 use tera::Context;
 
 use crate::error::WebError;
-use crate::pages::ui;
+use crate::pages::{self, outcome};
 
 #[handler]
 pub async fn show(
@@ -15,7 +15,7 @@ pub async fn show(
     depot: &mut Depot,
     res: &mut Response,
 ) -> Result<(), WebError> {
-    let (user, state) = ui::who(depot, Role::Stokis)?;
+    let (user, state) = pages::who(depot, Role::Stokis)?;
     let mut conn = state.pool.acquire().await?;
     let dashboard =
         domain::read::dashboard::stokis(&mut conn, &user.actor, state.clock.today()).await?;
@@ -26,7 +26,7 @@ pub async fn show(
         "max_days_overdue",
         &domain::purchase_order::credit::MAX_DAYS_OVERDUE,
     );
-    ui::render(
+    outcome::render(
         req,
         depot,
         res,

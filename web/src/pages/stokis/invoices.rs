@@ -11,7 +11,8 @@ use serde::Serialize;
 use tera::Context;
 
 use crate::error::WebError;
-use crate::pages::ui::{self, Filters, PER_PAGE, Pager};
+use crate::pages::pager::{Filters, PER_PAGE, Pager};
+use crate::pages::{self, outcome, query};
 
 /// An invoice with how late it is today.
 #[derive(Debug, Serialize)]
@@ -43,13 +44,13 @@ pub async fn list(
     depot: &mut Depot,
     res: &mut Response,
 ) -> Result<(), WebError> {
-    let (user, state) = ui::who(depot, Role::Stokis)?;
+    let (user, state) = pages::who(depot, Role::Stokis)?;
     let today = state.clock.today();
     let filter = InvoiceFilter {
-        status: ui::choice(req, "status"),
-        due_from: ui::date(req, "due_from"),
-        due_to: ui::date(req, "due_to"),
-        page: ui::page(req),
+        status: query::choice(req, "status"),
+        due_from: query::date(req, "due_from"),
+        due_to: query::date(req, "due_to"),
+        page: query::page(req),
         per_page: PER_PAGE,
         ..InvoiceFilter::default()
     };
@@ -73,7 +74,7 @@ pub async fn list(
         "pager",
         &Pager::new("/invoices", &filters, filter.page, PER_PAGE, total),
     );
-    ui::render(req, depot, res, StatusCode::OK, "stokis/invoices.html", ctx)
+    outcome::render(req, depot, res, StatusCode::OK, "stokis/invoices.html", ctx)
 }
 
 #[handler]
@@ -82,8 +83,8 @@ pub async fn show(
     depot: &mut Depot,
     res: &mut Response,
 ) -> Result<(), WebError> {
-    let (user, state) = ui::who(depot, Role::Stokis)?;
-    let id = ui::id_param(req)?;
+    let (user, state) = pages::who(depot, Role::Stokis)?;
+    let id = query::id_param(req)?;
     let mut conn = state.pool.acquire().await?;
     let invoice = invoice::get(&mut conn, &user.actor, id).await?;
     let payments = invoice::payments(&mut conn, &user.actor, id).await?;
@@ -93,5 +94,5 @@ pub async fn show(
     ctx.insert("inv", &row(invoice, state.clock.today()));
     ctx.insert("payments", &payments);
     ctx.insert("history", &history);
-    ui::render(req, depot, res, StatusCode::OK, "stokis/invoice.html", ctx)
+    outcome::render(req, depot, res, StatusCode::OK, "stokis/invoice.html", ctx)
 }

@@ -12,8 +12,9 @@ use tera::Context;
 
 use crate::auth::CurrentUser;
 use crate::error::WebError;
-use crate::pages::ui::{self, Filters, PER_PAGE, Pager};
-use crate::server::AppState;
+use crate::pages::pager::{Filters, PER_PAGE, Pager};
+use crate::pages::{self, outcome, query};
+use crate::state::AppState;
 
 #[handler]
 pub async fn list(
@@ -21,11 +22,11 @@ pub async fn list(
     depot: &mut Depot,
     res: &mut Response,
 ) -> Result<(), WebError> {
-    let (user, state) = ui::who(depot, Role::Stokis)?;
+    let (user, state) = pages::who(depot, Role::Stokis)?;
     let filter = OrderFilter {
-        status: ui::choice(req, "status"),
-        search: ui::text(req, "q"),
-        page: ui::page(req),
+        status: query::choice(req, "status"),
+        search: query::text(req, "q"),
+        page: query::page(req),
         per_page: PER_PAGE,
         ..OrderFilter::default()
     };
@@ -44,7 +45,7 @@ pub async fn list(
         "pager",
         &Pager::new("/orders", &filters, filter.page, PER_PAGE, total),
     );
-    ui::render(req, depot, res, StatusCode::OK, "stokis/orders.html", ctx)
+    outcome::render(req, depot, res, StatusCode::OK, "stokis/orders.html", ctx)
 }
 
 /// An order line with what the stokis holds of it.
@@ -109,11 +110,11 @@ async fn render_order(
     ctx.insert("mitra", &mitra);
     ctx.insert("history", &history);
     ctx.insert("message", &shown.message);
-    ctx.insert("errors", &ui::field_messages(shown.errors));
+    ctx.insert("errors", &outcome::field_messages(shown.errors));
     ctx.insert("reason", &shown.reason);
     ctx.insert("reason_max", &domain::input::MAX_NOTE_CHARS);
     let status = shown.status.unwrap_or(StatusCode::OK);
-    ui::render(req, depot, res, status, "stokis/order.html", ctx)
+    outcome::render(req, depot, res, status, "stokis/order.html", ctx)
 }
 
 #[handler]
@@ -122,8 +123,8 @@ pub async fn show(
     depot: &mut Depot,
     res: &mut Response,
 ) -> Result<(), WebError> {
-    let (user, state) = ui::who(depot, Role::Stokis)?;
-    let id = ui::id_param(req)?;
+    let (user, state) = pages::who(depot, Role::Stokis)?;
+    let id = query::id_param(req)?;
     render_order(req, depot, res, &user, &state, id, Shown::default()).await
 }
 
@@ -133,8 +134,8 @@ async fn act(
     res: &mut Response,
     action: OrderAction,
 ) -> Result<(), WebError> {
-    let (user, state) = ui::who(depot, Role::Stokis)?;
-    let id = ui::id_param(req)?;
+    let (user, state) = pages::who(depot, Role::Stokis)?;
+    let id = query::id_param(req)?;
     let reason = if action == OrderAction::Reject {
         let form = req
             .form_data()
@@ -168,12 +169,12 @@ async fn act(
                     order.number
                 ),
             };
-            ui::done(res, &message, &format!("/orders/{id}"));
+            outcome::done(res, &message, &format!("/orders/{id}"));
             Ok(())
         }
         Err(e) => {
             drop(tx);
-            let Some((status, message)) = ui::refusal(&e) else {
+            let Some((status, message)) = outcome::refusal(&e) else {
                 return Err(e.into());
             };
             let shown = match e {

@@ -13,8 +13,9 @@ use tera::Context;
 use crate::auth::CurrentUser;
 use crate::error::WebError;
 use crate::pages::line_form::{self, Entered};
-use crate::pages::ui::{self, Filters, PER_PAGE, Pager};
-use crate::server::AppState;
+use crate::pages::pager::{Filters, PER_PAGE, Pager};
+use crate::pages::{self, outcome, query};
+use crate::state::AppState;
 
 #[handler]
 pub async fn list(
@@ -22,11 +23,11 @@ pub async fn list(
     depot: &mut Depot,
     res: &mut Response,
 ) -> Result<(), WebError> {
-    let (user, state) = ui::who(depot, Role::Stokis)?;
+    let (user, state) = pages::who(depot, Role::Stokis)?;
     let filter = PoFilter {
-        status: ui::choice(req, "status"),
-        search: ui::text(req, "q"),
-        page: ui::page(req),
+        status: query::choice(req, "status"),
+        search: query::text(req, "q"),
+        page: query::page(req),
         per_page: PER_PAGE,
         ..PoFilter::default()
     };
@@ -45,7 +46,7 @@ pub async fn list(
         "pager",
         &Pager::new("/purchase-orders", &filters, filter.page, PER_PAGE, total),
     );
-    ui::render(
+    outcome::render(
         req,
         depot,
         res,
@@ -74,7 +75,7 @@ async fn render_form(
     let mut ctx = line_form::context(items, entered, "Stok Anda", "Ajukan PO");
     ctx.insert("credit_remaining", &credit.as_ref().map(|c| c.remaining()));
     ctx.insert("credit", &credit);
-    ui::render(
+    outcome::render(
         req,
         depot,
         res,
@@ -92,15 +93,15 @@ pub async fn new_form(
     depot: &mut Depot,
     res: &mut Response,
 ) -> Result<(), WebError> {
-    let (user, state) = ui::who(depot, Role::Stokis)?;
+    let (user, state) = pages::who(depot, Role::Stokis)?;
     let mut entered = Entered::starting(req);
-    if ui::flag(req, "low") {
+    if query::flag(req, "low") {
         let mut conn = state.pool.acquire().await?;
         let items = catalogue::for_form(&mut conn, &user.actor).await?;
         drop(conn);
         for item in items.iter().filter(|i| i.stock < i.min_qty) {
             entered.values.insert(
-                format!("{}{}", ui::QTY_PREFIX, item.id),
+                format!("{}{}", line_form::QTY_PREFIX, item.id),
                 (item.min_qty * 2 - item.stock).to_string(),
             );
         }
@@ -116,7 +117,7 @@ pub async fn create(
     depot: &mut Depot,
     res: &mut Response,
 ) -> Result<(), WebError> {
-    let (user, state) = ui::who(depot, Role::Stokis)?;
+    let (user, state) = pages::who(depot, Role::Stokis)?;
     let (lines, entered) = line_form::read(req).await?;
     if !entered.errors.is_empty() {
         return render_form(
@@ -149,7 +150,7 @@ pub async fn create(
             } else {
                 format!("{} sudah tercatat sebelumnya.", po.number)
             };
-            ui::done(res, &message, &format!("/purchase-orders/{}", po.id));
+            outcome::done(res, &message, &format!("/purchase-orders/{}", po.id));
             Ok(())
         }
         Err(e) => {
@@ -185,7 +186,7 @@ async fn render_po(
     ctx.insert("invoice", &invoice);
     ctx.insert("history", &history);
     ctx.insert("message", &message);
-    ui::render(req, depot, res, status, "stokis/purchase_order.html", ctx)
+    outcome::render(req, depot, res, status, "stokis/purchase_order.html", ctx)
 }
 
 #[handler]
@@ -194,8 +195,8 @@ pub async fn show(
     depot: &mut Depot,
     res: &mut Response,
 ) -> Result<(), WebError> {
-    let (user, state) = ui::who(depot, Role::Stokis)?;
-    let id = ui::id_param(req)?;
+    let (user, state) = pages::who(depot, Role::Stokis)?;
+    let id = query::id_param(req)?;
     render_po(req, depot, res, &user, &state, id, None).await
 }
 
@@ -205,8 +206,8 @@ async fn act(
     res: &mut Response,
     action: PoAction,
 ) -> Result<(), WebError> {
-    let (user, state) = ui::who(depot, Role::Stokis)?;
-    let id = ui::id_param(req)?;
+    let (user, state) = pages::who(depot, Role::Stokis)?;
+    let id = query::id_param(req)?;
     let mut tx = state.pool.begin().await?;
     match purchase_order::apply(&mut tx, &user.actor, &*state.clock, id, action, None).await {
         Ok(po) => {
@@ -215,12 +216,12 @@ async fn act(
                 PoAction::Cancel => format!("{} dibatalkan.", po.number),
                 _ => format!("PO {} diterima; stok Anda sudah bertambah.", po.number),
             };
-            ui::done(res, &message, &format!("/purchase-orders/{id}"));
+            outcome::done(res, &message, &format!("/purchase-orders/{id}"));
             Ok(())
         }
         Err(e) => {
             drop(tx);
-            match ui::refusal(&e) {
+            match outcome::refusal(&e) {
                 Some(refused) => render_po(req, depot, res, &user, &state, id, Some(refused)).await,
                 None => Err(e.into()),
             }

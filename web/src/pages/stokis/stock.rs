@@ -9,7 +9,8 @@ use salvo::{Depot, Request, Response, handler};
 use tera::Context;
 
 use crate::error::WebError;
-use crate::pages::ui::{self, Filters, PER_PAGE, Pager};
+use crate::pages::pager::{Filters, PER_PAGE, Pager};
+use crate::pages::{self, outcome, query};
 
 #[handler]
 pub async fn show(
@@ -17,12 +18,12 @@ pub async fn show(
     depot: &mut Depot,
     res: &mut Response,
 ) -> Result<(), WebError> {
-    let (user, state) = ui::who(depot, Role::Stokis)?;
+    let (user, state) = pages::who(depot, Role::Stokis)?;
     let filter = StockFilter {
-        search: ui::text(req, "q"),
-        category: ui::text(req, "category"),
-        low_only: ui::flag(req, "low"),
-        page: ui::page(req),
+        search: query::text(req, "q"),
+        category: query::text(req, "category"),
+        low_only: query::flag(req, "low"),
+        page: query::page(req),
         per_page: PER_PAGE,
     };
     let mut conn = state.pool.acquire().await?;
@@ -45,5 +46,5 @@ pub async fn show(
         "pager",
         &Pager::new("/stock", &filters, filter.page, PER_PAGE, total),
     );
-    ui::render(req, depot, res, StatusCode::OK, "stokis/stock.html", ctx)
+    outcome::render(req, depot, res, StatusCode::OK, "stokis/stock.html", ctx)
 }

@@ -12,7 +12,7 @@ use super::{age_label, refuse};
 use crate::auth;
 use crate::error::WebError;
 use crate::render;
-use crate::server;
+use crate::state;
 
 /// Runs listed.
 const RECENT: u32 = 30;
@@ -24,7 +24,7 @@ pub async fn show(
     res: &mut Response,
 ) -> Result<(), WebError> {
     let actor = auth::require_role(depot, &Role::OPERATORS)?.actor.clone();
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let mut conn = state.pool.acquire().await?;
     let runs = invoice_run::recent(&mut conn, &actor, RECENT).await?;
     let queue = ops::queue_stats(&mut conn, &actor)
@@ -61,7 +61,7 @@ pub async fn trigger(
     res: &mut Response,
 ) -> Result<(), WebError> {
     let actor = auth::require_role(depot, &[Role::Finance])?.actor.clone();
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let back = "/invoice-runs";
     let typed = form_text(req, "date").await;
     let date = match typed.trim() {

@@ -12,9 +12,10 @@ use super::super::{PER_PAGE, back_to, done};
 use super::{age_label, refuse};
 use crate::auth;
 use crate::error::WebError;
-use crate::pages::ui::{self, Filters, Pager};
+use crate::pages::pager::{Filters, Pager};
+use crate::pages::query;
 use crate::render;
-use crate::server;
+use crate::state;
 
 /// Workers whose last heartbeat is older than this are not shown as running.
 const WORKER_SEEN_SECS: i64 = 60;
@@ -68,9 +69,9 @@ pub async fn show(
     res: &mut Response,
 ) -> Result<(), WebError> {
     let actor = auth::require_role(depot, &Role::OPERATORS)?.actor.clone();
-    let state = server::state(depot)?.clone();
-    let queue = ui::text(req, "queue").and_then(|q| known_queue(&q));
-    let page = ui::page(req);
+    let state = state::of(depot)?.clone();
+    let queue = query::text(req, "queue").and_then(|q| known_queue(&q));
+    let page = query::page(req);
     let mut conn = state.pool.acquire().await?;
     let stats = ops::queue_stats(&mut conn, &actor).await?;
     let workers = ops::workers(&mut conn, &actor, WORKER_SEEN_SECS).await?;
@@ -129,7 +130,7 @@ pub async fn retry(
     res: &mut Response,
 ) -> Result<(), WebError> {
     let actor = auth::require_role(depot, &Role::OPERATORS)?.actor.clone();
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let id = job_id(req)?;
     let back = back_to(req, "/jobs").await;
     let mut tx = state.pool.begin().await?;

@@ -14,7 +14,7 @@ use salvo::{Response, Router};
 
 use super::refused;
 use crate::error::WebError;
-use crate::pages::ui;
+use crate::pages::outcome;
 
 /// The routes, pushed into the admin router as one entry.
 pub fn router() -> Router {
@@ -36,10 +36,10 @@ pub(super) fn refuse(res: &mut Response, e: DomainError, back: &str) -> Result<(
     let message = match &e {
         DomainError::Validation(fields) => fields
             .values()
-            .map(|m| ui::sentence(m))
+            .map(|m| outcome::sentence(m))
             .collect::<Vec<_>>()
             .join(" · "),
-        _ => match ui::refusal(&e) {
+        _ => match outcome::refusal(&e) {
             Some((_, message)) => message,
             None => return Err(e.into()),
         },

@@ -14,9 +14,10 @@ use super::super::{PER_PAGE, back_to, done, path_id};
 use super::refuse;
 use crate::auth;
 use crate::error::WebError;
-use crate::pages::ui::{self, Filters, Pager};
+use crate::pages::pager::{Filters, Pager};
+use crate::pages::query;
 use crate::render;
-use crate::server;
+use crate::state;
 
 fn type_label(kind: LogType) -> &'static str {
     match kind {
@@ -88,13 +89,13 @@ pub async fn show(
     res: &mut Response,
 ) -> Result<(), WebError> {
     let actor = auth::require_role(depot, &Role::OPERATORS)?.actor.clone();
-    let state = server::state(depot)?.clone();
-    let status: Option<LogStatus> = ui::choice(req, "status");
-    let kind: Option<LogType> = ui::choice(req, "type");
-    let phone = ui::text(req, "phone");
-    let date_from = ui::date(req, "date_from");
-    let date_to = ui::date(req, "date_to");
-    let page = ui::page(req);
+    let state = state::of(depot)?.clone();
+    let status: Option<LogStatus> = query::choice(req, "status");
+    let kind: Option<LogType> = query::choice(req, "type");
+    let phone = query::text(req, "phone");
+    let date_from = query::date(req, "date_from");
+    let date_to = query::date(req, "date_to");
+    let page = query::page(req);
     let filter = LogFilter {
         status,
         kind,
@@ -174,7 +175,7 @@ pub async fn retry(
     res: &mut Response,
 ) -> Result<(), WebError> {
     let actor = auth::require_role(depot, &Role::OPERATORS)?.actor.clone();
-    let state = server::state(depot)?.clone();
+    let state = state::of(depot)?.clone();
     let id = path_id(req)?;
     let back = back_to(req, "/whatsapp").await;
     let mut tx = state.pool.begin().await?;
