@@ -45,15 +45,15 @@ pub async fn list(
             qb.push(" OR name ILIKE ").push_bind(pattern).push(")");
         }
     };
-    let mut count = QueryBuilder::new("SELECT count(*) FROM products");
-    scope(&mut count);
-    let total: i64 = count.build_query_scalar().fetch_one(&mut *conn).await?;
-    let mut qb = QueryBuilder::new(
+    let (rows, total) = crate::listing::page(
+        &mut *conn,
+        "SELECT count(*) FROM products",
         "SELECT id, sku, name, category, unit, price_to_mitra, price_to_stokis, active FROM products",
-    );
-    scope(&mut qb);
-    qb.push(" ORDER BY name, id LIMIT ").push_bind(per_page);
-    qb.push(" OFFSET ").push_bind((page - 1) * per_page);
-    let rows = qb.build_query_as().fetch_all(&mut *conn).await?;
+        scope,
+        "name, id",
+        per_page,
+        (page - 1) * per_page,
+    )
+    .await?;
     Ok((rows, total))
 }

@@ -62,16 +62,16 @@ pub async fn stock(
             qb.push(" OR name ILIKE ").push_bind(p).push(")");
         }
     };
-    let mut count = QueryBuilder::new(format!("{base} SELECT count(*) FROM rows"));
-    scope(&mut count);
-    let total: i64 = count.build_query_scalar().fetch_one(&mut *conn).await?;
-    let mut qb = QueryBuilder::new(format!("{base} SELECT * FROM rows"));
-    scope(&mut qb);
-    qb.push(" ORDER BY (free < 0) DESC, name, product_id LIMIT ")
-        .push_bind(per_page)
-        .push(" OFFSET ")
-        .push_bind((page - 1) * per_page);
-    let rows = qb.build_query_as().fetch_all(&mut *conn).await?;
+    let (rows, total) = crate::listing::page(
+        &mut *conn,
+        &format!("{base} SELECT count(*) FROM rows"),
+        &format!("{base} SELECT * FROM rows"),
+        scope,
+        "(free < 0) DESC, name, product_id",
+        per_page,
+        (page - 1) * per_page,
+    )
+    .await?;
     Ok((rows, total))
 }
 

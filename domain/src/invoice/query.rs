@@ -91,16 +91,15 @@ pub async fn list(
             qb.push(" AND i.due_date <= ").push_bind(d);
         }
     };
-    let mut count = QueryBuilder::new(
+    let (rows, total) = crate::listing::page(
+        &mut *conn,
         "SELECT count(*) FROM invoices i JOIN purchase_orders p ON p.id = i.purchase_order_id JOIN stokis s ON s.id = i.stokis_id",
-    );
-    scope(&mut count);
-    let total: i64 = count.build_query_scalar().fetch_one(&mut *conn).await?;
-    let mut qb = QueryBuilder::new(format!("SELECT {COLUMNS}"));
-    scope(&mut qb);
-    qb.push(" ORDER BY i.issue_date DESC, i.id DESC LIMIT ")
-        .push_bind(per_page);
-    qb.push(" OFFSET ").push_bind((page - 1) * per_page);
-    let rows = qb.build_query_as().fetch_all(&mut *conn).await?;
+        &format!("SELECT {COLUMNS}"),
+        scope,
+        "i.issue_date DESC, i.id DESC",
+        per_page,
+        (page - 1) * per_page,
+    )
+    .await?;
     Ok((rows, total))
 }

@@ -57,16 +57,16 @@ pub async fn list(
             qb.push(" OR m.city ILIKE ").push_bind(p).push(")");
         }
     };
-    let mut count = QueryBuilder::new("SELECT count(*) FROM mitra m");
-    scope(&mut count);
-    let total: i64 = count.build_query_scalar().fetch_one(&mut *conn).await?;
-    let mut qb = QueryBuilder::new(format!("SELECT {COLUMNS}"));
-    scope(&mut qb);
-    qb.push(" ORDER BY m.code, m.id LIMIT ")
-        .push_bind(paging.limit())
-        .push(" OFFSET ")
-        .push_bind(paging.offset());
-    let rows = qb.build_query_as().fetch_all(&mut *conn).await?;
+    let (rows, total) = crate::listing::page(
+        &mut *conn,
+        "SELECT count(*) FROM mitra m",
+        &format!("SELECT {COLUMNS}"),
+        scope,
+        "m.code, m.id",
+        paging.limit(),
+        paging.offset(),
+    )
+    .await?;
     Ok((rows, total))
 }
 

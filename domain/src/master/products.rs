@@ -45,18 +45,16 @@ pub async fn list(
             qb.push(" OR name ILIKE ").push_bind(p).push(")");
         }
     };
-    let mut count = QueryBuilder::new("SELECT count(*) FROM products");
-    scope(&mut count);
-    let total: i64 = count.build_query_scalar().fetch_one(&mut *conn).await?;
-    let mut qb = QueryBuilder::new(
+    let (rows, total) = crate::listing::page(
+        &mut *conn,
+        "SELECT count(*) FROM products",
         "SELECT id, sku, name, category, unit, price_to_mitra, price_to_stokis, active, updated_at FROM products",
-    );
-    scope(&mut qb);
-    qb.push(" ORDER BY active DESC, name, id LIMIT ")
-        .push_bind(paging.limit())
-        .push(" OFFSET ")
-        .push_bind(paging.offset());
-    let rows = qb.build_query_as().fetch_all(&mut *conn).await?;
+        scope,
+        "active DESC, name, id",
+        paging.limit(),
+        paging.offset(),
+    )
+    .await?;
     Ok((rows, total))
 }
 

@@ -55,16 +55,16 @@ pub async fn list(
             qb.push(" OR s.city ILIKE ").push_bind(p).push(")");
         }
     };
-    let mut count = QueryBuilder::new("SELECT count(*) FROM stokis s");
-    scope(&mut count);
-    let total: i64 = count.build_query_scalar().fetch_one(&mut *conn).await?;
-    let mut qb = QueryBuilder::new(format!("SELECT {COLUMNS} FROM stokis s"));
-    scope(&mut qb);
-    qb.push(" ORDER BY s.code, s.id LIMIT ")
-        .push_bind(paging.limit())
-        .push(" OFFSET ")
-        .push_bind(paging.offset());
-    let rows = qb.build_query_as().fetch_all(&mut *conn).await?;
+    let (rows, total) = crate::listing::page(
+        &mut *conn,
+        "SELECT count(*) FROM stokis s",
+        &format!("SELECT {COLUMNS} FROM stokis s"),
+        scope,
+        "s.code, s.id",
+        paging.limit(),
+        paging.offset(),
+    )
+    .await?;
     Ok((rows, total))
 }
 

@@ -99,19 +99,16 @@ pub async fn list(
             qb.push(" OR m.name ILIKE ").push_bind(pattern).push(")");
         }
     };
-    let mut count =
-        QueryBuilder::new("SELECT count(*) FROM orders o JOIN mitra m ON m.id = o.mitra_id");
-    scope(&mut count);
-    let total: i64 = count.build_query_scalar().fetch_one(&mut *conn).await?;
-
-    let mut qb = QueryBuilder::new(
+    let (rows, total) = crate::listing::page(
+        &mut *conn,
+        "SELECT count(*) FROM orders o JOIN mitra m ON m.id = o.mitra_id",
         "SELECT o.id, o.number, o.status, o.mitra_id, m.name AS mitra_name, o.stokis_id, s.name AS stokis_name, o.total, o.created_at
          FROM orders o JOIN mitra m ON m.id = o.mitra_id JOIN stokis s ON s.id = o.stokis_id",
-    );
-    scope(&mut qb);
-    qb.push(" ORDER BY o.created_at DESC, o.id DESC LIMIT ")
-        .push_bind(per_page);
-    qb.push(" OFFSET ").push_bind((page - 1) * per_page);
-    let rows = qb.build_query_as().fetch_all(&mut *conn).await?;
+        scope,
+        "o.created_at DESC, o.id DESC",
+        per_page,
+        (page - 1) * per_page,
+    )
+    .await?;
     Ok((rows, total))
 }

@@ -100,20 +100,17 @@ pub async fn list(
             qb.push(" OR s.name ILIKE ").push_bind(pattern).push(")");
         }
     };
-    let mut count = QueryBuilder::new(
+    let dir = if filter.oldest_first { "ASC" } else { "DESC" };
+    let (rows, total) = crate::listing::page(
+        &mut *conn,
         "SELECT count(*) FROM purchase_orders p JOIN stokis s ON s.id = p.stokis_id",
-    );
-    scope(&mut count);
-    let total: i64 = count.build_query_scalar().fetch_one(&mut *conn).await?;
-    let mut qb = QueryBuilder::new(
         "SELECT p.id, p.number, p.status, p.stokis_id, s.name AS stokis_name, p.total, p.created_at
          FROM purchase_orders p JOIN stokis s ON s.id = p.stokis_id",
-    );
-    scope(&mut qb);
-    let dir = if filter.oldest_first { "ASC" } else { "DESC" };
-    qb.push(format!(" ORDER BY p.created_at {dir}, p.id {dir} LIMIT "))
-        .push_bind(per_page);
-    qb.push(" OFFSET ").push_bind((page - 1) * per_page);
-    let rows = qb.build_query_as().fetch_all(&mut *conn).await?;
+        scope,
+        &format!("p.created_at {dir}, p.id {dir}"),
+        per_page,
+        (page - 1) * per_page,
+    )
+    .await?;
     Ok((rows, total))
 }

@@ -172,15 +172,16 @@ pub async fn list_logs(
                 .push_bind(jakarta_start_of_day(d + Duration::days(1)));
         }
     };
-    let mut count = QueryBuilder::new("SELECT count(*) FROM whatsapp_logs");
-    scope(&mut count);
-    let total: i64 = count.build_query_scalar().fetch_one(&mut *conn).await?;
-    let mut qb = QueryBuilder::new(format!("SELECT {LOG_COLUMNS} FROM whatsapp_logs"));
-    scope(&mut qb);
-    qb.push(" ORDER BY created_at DESC, id DESC LIMIT ")
-        .push_bind(per_page);
-    qb.push(" OFFSET ").push_bind((page - 1) * per_page);
-    let rows = qb.build_query_as().fetch_all(&mut *conn).await?;
+    let (rows, total) = crate::listing::page(
+        &mut *conn,
+        "SELECT count(*) FROM whatsapp_logs",
+        &format!("SELECT {LOG_COLUMNS} FROM whatsapp_logs"),
+        scope,
+        "created_at DESC, id DESC",
+        per_page,
+        (page - 1) * per_page,
+    )
+    .await?;
     Ok((rows, total))
 }
 
