@@ -5,19 +5,15 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
 
 use domain::{FixedClock, Portal, SharedClock};
 use web::config::Config;
 use web::server::{self, Running};
 use worker::messenger::{FakeMessenger, Messenger};
-use worker::send::SendPipeline;
 
 use crate::db::TestDb;
 use crate::drain::{self, Drained};
-use domain::invoice_run::RunConfig;
-use std::sync::atomic::AtomicUsize;
-use worker::handlers::Services;
+use crate::worker_services;
 
 /// Hosts the client resolves to the server (glibc does not resolve `*.localhost` by itself).
 pub const UNKNOWN_HOST: &str = "unknown.localhost";
@@ -114,31 +110,18 @@ impl TestApp {
     /// failed, with the errors (the failed jobs are marked so and retried after their backoff,
     /// as in the worker).
     pub async fn run_pending_jobs_expecting_failures(&self) -> Drained {
-        let mut policy = domain::whatsapp::SendPolicy::default();
-        policy.limiter.min_gap = chrono::Duration::zero();
-        policy.limiter.max_gap = chrono::Duration::zero();
-        policy.limiter.quiet_hours = None;
         let messenger: Arc<dyn Messenger> = Arc::new(self.messenger.clone());
         let clock: SharedClock = self.clock.clone();
-        let sends = SendPipeline {
-            pool: self.db.pool.clone(),
-            clock: clock.clone(),
-            policy,
+        let sends = worker_services::pipeline(
+            &self.db.pool,
+            clock.clone(),
             messenger,
-            timeout: Duration::from_secs(5),
-        };
+            worker_services::fast_policy(),
+        );
         // Shutting down from the start: a short wait between sends becomes a job for then
         // instead of a sleep, since this clock only moves when the test moves it.
         let (_stop, shutdown) = tokio::sync::watch::channel(true);
-        let services = Services {
-            pool: self.db.pool.clone(),
-            clock,
-            sends,
-            invoice_run: RunConfig::default(),
-            seller: crate::fixtures::seller(),
-            shutdown,
-            in_flight: AtomicUsize::new(0),
-        };
+        let services = worker_services::services(&self.db.pool, clock, sends, shutdown);
         drain::drain_once(&services)
             .await
             .expect("run the pending jobs")

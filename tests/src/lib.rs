@@ -18,6 +18,7 @@ pub mod records;
 pub mod report_files;
 pub mod sessions;
 pub mod whatsapp_logs;
+pub mod worker_services;
 
 pub use app::TestApp;
 pub use db::TestDb;

@@ -16,24 +16,36 @@ fn lines(items: &[(i64, i64)]) -> Vec<Line> {
         .collect()
 }
 
+/// Places an order as `who` (a mitra user) with the (product id, qty) `items`, on `clock`,
+/// committed: for tests with a database but no app (the worker's).
+pub async fn place_order_in(
+    pool: &sqlx::PgPool,
+    clock: &dyn domain::Clock,
+    who: &Actor,
+    items: &[(i64, i64)],
+    note: &str,
+) -> Order {
+    let mut tx = pool.begin().await.expect("begin");
+    let placed = order::place(
+        &mut tx,
+        who,
+        clock,
+        NewOrder {
+            items: lines(items),
+            note: note.to_owned(),
+            idempotency_key: None,
+        },
+    )
+    .await
+    .expect("place the order");
+    tx.commit().await.expect("commit");
+    placed.order
+}
+
 impl TestApp {
     /// Places an order as `who` (a mitra user) with the (product id, qty) `items`.
     pub async fn place_order(&self, who: &Actor, items: &[(i64, i64)], note: &str) -> Order {
-        let mut tx = self.db.pool.begin().await.expect("begin");
-        let placed = order::place(
-            &mut tx,
-            who,
-            &*self.clock,
-            NewOrder {
-                items: lines(items),
-                note: note.to_owned(),
-                idempotency_key: None,
-            },
-        )
-        .await
-        .expect("place the order");
-        tx.commit().await.expect("commit");
-        placed.order
+        place_order_in(&self.db.pool, &*self.clock, who, items, note).await
     }
 
     /// Moves order `id` on by `action`, as `who`.

@@ -3,10 +3,9 @@
 
 use chrono::NaiveDate;
 use domain::input::Line;
-use domain::order::{self, NewOrder};
 use domain::purchase_order::{self as po, NewPurchaseOrder, PoAction};
 use domain::whatsapp::SendPolicy;
-use domain::{Clock, FixedClock, SharedClock};
+use domain::{Clock, FixedClock};
 use sqlx::PgPool;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -15,6 +14,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 use tests::TestDb;
 use tests::fixtures::World;
+use tests::worker_services;
 use worker::messenger::{FakeMessenger, JournalEntry, Messenger};
 use worker::send::SendPipeline;
 
@@ -35,39 +35,21 @@ pub fn pipeline(
     fake: &FakeMessenger,
     policy: SendPolicy,
 ) -> SendPipeline {
-    let clock: SharedClock = clock.clone();
     let messenger: Arc<dyn Messenger> = Arc::new(fake.clone());
-    SendPipeline {
-        pool: db.pool.clone(),
-        clock,
-        policy,
-        messenger,
-        timeout: Duration::from_secs(5),
-    }
+    worker_services::pipeline(&db.pool, clock.clone(), messenger, policy)
 }
 
 /// What the worker's consumers share, on a set clock with the fake transport.
 pub fn services(db: &TestDb, clock: &Arc<FixedClock>) -> worker::handlers::Services {
-    let shared: SharedClock = clock.clone();
-    worker::handlers::Services {
-        pool: db.pool.clone(),
-        clock: shared,
-        sends: pipeline(db, clock, &FakeMessenger::new(), fast_policy()),
-        invoice_run: domain::invoice_run::RunConfig::default(),
-        seller: tests::fixtures::seller(),
-        shutdown: tokio::sync::watch::channel(false).1,
-        in_flight: std::sync::atomic::AtomicUsize::new(0),
-    }
+    worker_services::services(
+        &db.pool,
+        clock.clone(),
+        pipeline(db, clock, &FakeMessenger::new(), fast_policy()),
+        tokio::sync::watch::channel(false).1,
+    )
 }
 
-/// Default policy, but sends back to back and around the clock.
-pub fn fast_policy() -> SendPolicy {
-    let mut p = SendPolicy::default();
-    p.limiter.min_gap = chrono::Duration::zero();
-    p.limiter.max_gap = chrono::Duration::zero();
-    p.limiter.quiet_hours = None;
-    p
-}
+pub use tests::worker_services::fast_policy;
 
 /// `n` PENDING messages to `phone`, scheduled at `at`, without send jobs.
 pub async fn insert_logs(
@@ -113,29 +95,15 @@ pub async fn status_of(pool: &PgPool, log_id: i64) -> (String, i32, Option<Strin
 
 /// An order placed by mitra A for stokis A, committed.
 pub async fn place_order(db: &TestDb, w: &World, clock: &dyn Clock) -> i64 {
-    let mut tx = db.pool.begin().await.unwrap();
-    let placed = order::place(
-        &mut tx,
-        &w.mitra_a_user,
+    tests::records::place_order_in(
+        &db.pool,
         clock,
-        NewOrder {
-            items: vec![
-                Line {
-                    product_id: w.ayam.0,
-                    qty: 10,
-                },
-                Line {
-                    product_id: w.saus.0,
-                    qty: 2,
-                },
-            ],
-            ..Default::default()
-        },
+        &w.mitra_a_user,
+        &[(w.ayam.0, 10), (w.saus.0, 2)],
+        "",
     )
     .await
-    .unwrap();
-    tx.commit().await.unwrap();
-    placed.order.id
+    .id
 }
 
 /// A PO of stokis `who` approved and shipped on `clock`'s day: returns (po id, invoice id).
