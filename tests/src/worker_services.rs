@@ -54,6 +54,7 @@ pub fn services(
         sends,
         invoice_run: RunConfig::default(),
         seller: crate::fixtures::seller(),
+        links: domain::notify::Links::for_domain("dfresto.test"),
         shutdown,
         in_flight: AtomicUsize::new(0),
     }

@@ -47,6 +47,8 @@ pub struct WorkerConfig {
     pub reports_keep_days: u32,
     /// Head office as printed on every faktur and surat jalan.
     pub seller: Seller,
+    /// Where messages link to: the portals under `BASE_DOMAIN` (none when unset).
+    pub links: domain::notify::Links,
     /// How often consumers tell the database they are alive, and how many beats a consumer may
     /// miss before its jobs are handed to another worker: the bound on recovery after kill -9.
     pub heartbeat: Duration,
@@ -110,6 +112,7 @@ impl WorkerConfig {
     ///   `WHATSAPP_SEND_TIMEOUT_SECS` (30), `WHATSAPP_SESSION_ID` (`default`)
     /// - `WORKER_MESSENGER` (`console`; `fake` for tests, with `FAKE_MESSENGER_JOURNAL`,
     ///   `FAKE_MESSENGER_DELAY_MS`, `FAKE_MESSENGER_SENDER`)
+    /// - `BASE_DOMAIN` (unset: messages carry no portal links)
     /// - `REPORTS_KEEP_DAYS` (30); `SELLER_NAME`, `SELLER_ADDRESS`, `SELLER_NPWP`, `SELLER_PHONE`,
     ///   `SELLER_BANK_NAME`, `SELLER_BANK_ACCOUNT`, `SELLER_ACCOUNT_HOLDER` (the faktur's issuer)
     /// - `WORKER_DB_POOL` (enough for the concurrency), `WORKER_INSTANCE` (a label for logs),
@@ -263,6 +266,9 @@ impl WorkerConfig {
                 None => 30,
             },
             seller,
+            links: get("BASE_DOMAIN")
+                .map(|d| domain::notify::Links::for_domain(&d))
+                .unwrap_or_default(),
             heartbeat: secs("WORKER_HEARTBEAT_SECS", 5)?.max(Duration::from_secs(1)),
             missed_heartbeats: num("WORKER_MISSED_HEARTBEATS", 6)?.max(2),
             shutdown_grace: secs("WORKER_SHUTDOWN_GRACE_SECS", 30)?,

@@ -23,6 +23,8 @@ pub struct Services {
     pub clock: SharedClock,
     pub sends: SendPipeline,
     pub invoice_run: RunConfig,
+    /// Where messages link to (the stokis portal).
+    pub links: domain::notify::Links,
     /// Head office as the printed documents name it.
     pub seller: domain::document::Seller,
     /// Turns true when the process starts shutting down.

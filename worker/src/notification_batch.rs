@@ -60,16 +60,19 @@ pub async fn run_batch(svc: &Services, size: i64) -> Result<BatchOutcome, sqlx::
     let mut error = None;
     for job in &claimed {
         match jobs::read_payload::<Notification>(&job.job) {
-            Ok(event) => match notify::write_messages(&mut tx, svc.clock.as_ref(), &event).await {
-                Ok(written) => {
-                    out.merge(written);
-                    done.push(job.id.clone());
+            Ok(event) => {
+                match notify::write_messages(&mut tx, svc.clock.as_ref(), &svc.links, &event).await
+                {
+                    Ok(written) => {
+                        out.merge(written);
+                        done.push(job.id.clone());
+                    }
+                    Err(e) => {
+                        error = Some(format!("{e}"));
+                        break;
+                    }
                 }
-                Err(e) => {
-                    error = Some(format!("{e}"));
-                    break;
-                }
-            },
+            }
             Err(e) => unreadable.push((job.id.clone(), e)),
         }
     }
@@ -148,7 +151,7 @@ async fn run_one(svc: &Services, id: &str) -> Option<String> {
             return Ok(()); // taken by another consumer meanwhile
         };
         let event: Notification = jobs::read_payload(&job.job)?;
-        notify::expand(&mut tx, svc.clock.as_ref(), &event)
+        notify::expand(&mut tx, svc.clock.as_ref(), &svc.links, &event)
             .await
             .map_err(|e| e.to_string())?;
         claim::done(&mut tx, &[job.id])

@@ -1,6 +1,6 @@
 //! The "new invoice" message to the stokis.
 
-use super::{Contact, NewLog, NotifyError, render};
+use super::{Contact, Links, NewLog, NotifyError, render};
 use crate::clock::format_date_id;
 use crate::money::format_rupiah;
 use crate::whatsapp::{LogType, Recipient};
@@ -10,6 +10,7 @@ use sqlx::PgConnection;
 
 pub(super) async fn invoice_logs(
     conn: &mut PgConnection,
+    links: &Links,
     invoice_id: i64,
 ) -> Result<Vec<NewLog>, NotifyError> {
     #[derive(sqlx::FromRow)]
@@ -55,6 +56,7 @@ pub(super) async fn invoice_logs(
         po_number: &'a str,
         total: String,
         due_date: String,
+        link: Option<String>,
     }
     let text = render(
         "invoice_created.txt",
@@ -63,6 +65,7 @@ pub(super) async fn invoice_logs(
             po_number: &po_number,
             total: format_rupiah(total),
             due_date: format_date_id(due_date),
+            link: links.stokis_invoice(invoice_id),
         },
     )?;
     let mut log = NewLog::new(

@@ -9,12 +9,14 @@
 //! really inserted, so a retried notification job creates nothing twice.
 
 mod invoice;
+mod links;
 mod message;
 mod order;
 mod purchase_order;
 mod render;
 mod report;
 
+pub use links::Links;
 pub use message::Expanded;
 pub(crate) use message::{Contact, Inserted, NewLog, insert};
 pub(crate) use render::render;
@@ -51,9 +53,10 @@ impl From<jobs::EnqueueError> for NotifyError {
 pub async fn expand(
     conn: &mut PgConnection,
     clock: &dyn Clock,
+    links: &Links,
     event: &Notification,
 ) -> Result<Expanded, NotifyError> {
-    let out = write_messages(conn, clock, event).await?;
+    let out = write_messages(conn, clock, links, event).await?;
     out.enqueue_sends(conn).await?;
     Ok(out)
 }
@@ -63,6 +66,7 @@ pub async fn expand(
 pub async fn write_messages(
     conn: &mut PgConnection,
     clock: &dyn Clock,
+    links: &Links,
     event: &Notification,
 ) -> Result<Expanded, NotifyError> {
     let logs = match *event {
@@ -88,7 +92,7 @@ pub async fn write_messages(
                 .await?
         }
         Notification::InvoiceCreated { invoice_id } => {
-            invoice::invoice_logs(conn, invoice_id).await?
+            invoice::invoice_logs(conn, links, invoice_id).await?
         }
         Notification::ReportReady { report_run_id } => {
             report::ready_logs(conn, report_run_id).await?

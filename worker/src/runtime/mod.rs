@@ -140,6 +140,7 @@ fn services(
         },
         invoice_run: cfg.invoice_run.clone(),
         seller: cfg.seller.clone(),
+        links: cfg.links.clone(),
         shutdown: stop_rx.clone(),
         in_flight: AtomicUsize::new(0),
     })

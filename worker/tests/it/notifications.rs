@@ -15,7 +15,9 @@ fn clock() -> FixedClock {
 
 async fn expand(db: &TestDb, event: Notification) -> notify::Expanded {
     let mut tx = db.pool.begin().await.unwrap();
-    let out = notify::expand(&mut tx, &clock(), &event).await.unwrap();
+    let out = notify::expand(&mut tx, &clock(), &notify::Links::default(), &event)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     out
 }
