@@ -12,4 +12,5 @@ mod ops;
 mod processes;
 mod sending;
 mod support;
+mod wa_holder;
 mod wa_store;
