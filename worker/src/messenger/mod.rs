@@ -12,6 +12,7 @@ mod fake;
 pub use console::ConsoleMessenger;
 pub use fake::{FakeMessenger, JournalEntry};
 
+use chrono::{DateTime, Utc};
 use domain::Phone;
 use domain::whatsapp::FailureKind;
 pub use domain::whatsapp::session::ConnectionStatus;
@@ -70,10 +71,43 @@ pub enum MessengerEvent {
     Disconnected {
         reason: String,
     },
-    LoggedOut,
-    Banned {
+    /// A phone linked this number just now (the daily cap ramps up from here).
+    Paired {
+        phone: String,
+    },
+    /// Pairing by code was refused; the QR code stays usable.
+    PairCodeRefused {
         reason: String,
     },
+    LoggedOut,
+    /// `until` when WhatsApp said when the ban ends.
+    Banned {
+        reason: String,
+        until: Option<DateTime<Utc>>,
+    },
+    /// Another device or worker took the session over; this one stopped.
+    Replaced,
+}
+
+impl From<wa::events::LinkState> for MessengerEvent {
+    fn from(state: wa::events::LinkState) -> MessengerEvent {
+        use wa::events::LinkState as L;
+        match state {
+            // The number is the client's `pn()`, which only the caller has; the client
+            // adapter fills it in.
+            L::Connected => MessengerEvent::Connected {
+                phone: String::new(),
+            },
+            L::WaitingQr { qr, .. } => MessengerEvent::QrCode(qr),
+            L::WaitingPairCode { code, .. } => MessengerEvent::PairCode(code),
+            L::Paired { phone } => MessengerEvent::Paired { phone },
+            L::PairCodeRefused { reason } => MessengerEvent::PairCodeRefused { reason },
+            L::Disconnected { reason } => MessengerEvent::Disconnected { reason },
+            L::LoggedOut { .. } => MessengerEvent::LoggedOut,
+            L::Banned { until, reason } => MessengerEvent::Banned { reason, until },
+            L::Replaced => MessengerEvent::Replaced,
+        }
+    }
 }
 
 pub trait Messenger: Send + Sync + 'static {
