@@ -49,6 +49,19 @@ pub enum SendError {
 }
 
 impl SendError {
+    /// A send outcome the client adapter derived (from the server's ack, `is_on_whatsapp` or a
+    /// failed call) as the pipeline's error; `None` for a message the server acknowledged.
+    /// Held messages wait without counting an attempt, with the reason on the log row.
+    pub fn from_outcome(outcome: wa::events::SendOutcome) -> Option<SendError> {
+        use wa::events::SendOutcome as O;
+        match outcome {
+            O::Sent => None,
+            O::Held { reason } => Some(SendError::Unavailable(reason)),
+            O::Retry { reason } => Some(SendError::Transient(reason)),
+            O::Failed { reason } => Some(SendError::Permanent(reason)),
+        }
+    }
+
     pub fn kind(&self) -> FailureKind {
         match self {
             SendError::Unavailable(_) => FailureKind::Unavailable,
@@ -128,4 +141,30 @@ pub trait Messenger: Send + Sync + 'static {
     /// Must be idempotent on `msg.message_id`: sending an id that was delivered before must not
     /// deliver a second message (WhatsApp drops duplicates of a client-chosen id).
     fn send<'a>(&'a self, msg: &'a Message) -> BoxFuture<'a, Result<Delivered, SendError>>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wa::events;
+
+    #[test]
+    fn send_outcomes_become_pipeline_errors() {
+        assert_eq!(SendError::from_outcome(events::SendOutcome::Sent), None);
+        let first_contact = SendError::from_outcome(events::nack("463"));
+        assert!(
+            matches!(&first_contact, Some(SendError::Unavailable(r)) if r.contains("463")),
+            "a 463 waits with its reason: {first_contact:?}"
+        );
+        assert_eq!(
+            SendError::from_outcome(
+                events::registration(false).unwrap_or(events::SendOutcome::Sent)
+            ),
+            Some(SendError::Permanent(events::NOT_ON_WHATSAPP.into()))
+        );
+        assert_eq!(
+            SendError::from_outcome(events::nack("500")).map(|e| e.kind()),
+            Some(FailureKind::Transient)
+        );
+    }
 }
