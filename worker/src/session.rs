@@ -2,13 +2,16 @@
 //! by the web tier, which never talks to WhatsApp) shows the status, QR code and pairing code.
 
 use crate::messenger::{ConnectionStatus, Messenger, MessengerEvent};
+use chrono::{DateTime, Utc};
 use domain::SharedClock;
 use domain::whatsapp::session::{self, SessionUpdate};
 use sqlx::PgPool;
 use std::sync::Arc;
 use tokio::sync::{broadcast, watch};
 
-fn update_for(event: &MessengerEvent, holder: &str) -> SessionUpdate {
+/// The row an event leaves in `whatsapp_sessions`; `None` for an event that changes nothing
+/// there on its own. `now` stamps a new pairing.
+fn update_for(event: &MessengerEvent, holder: &str, now: DateTime<Utc>) -> Option<SessionUpdate> {
     let mut u = match event {
         MessengerEvent::QrCode(qr) => SessionUpdate {
             qr: Some(qr.clone()),
@@ -19,21 +22,34 @@ fn update_for(event: &MessengerEvent, holder: &str) -> SessionUpdate {
             ..SessionUpdate::new(ConnectionStatus::WaitingQr)
         },
         MessengerEvent::Connected { phone } => SessionUpdate {
-            phone: Some(phone.clone()),
+            phone: Some(phone.clone()).filter(|p| !p.is_empty()),
             ..SessionUpdate::new(ConnectionStatus::Connected)
         },
+        // WhatsApp reconnects right after a pairing; until then the link is being set up.
+        MessengerEvent::Paired { phone } => SessionUpdate {
+            phone: Some(phone.clone()),
+            paired_at: Some(now),
+            ..SessionUpdate::new(ConnectionStatus::Connecting)
+        },
+        // Recording it would clear the QR code the admin can still scan: the log says it.
+        MessengerEvent::PairCodeRefused { .. } => return None,
         MessengerEvent::Disconnected { reason } => SessionUpdate {
             last_error: Some(reason.clone()),
             ..SessionUpdate::new(ConnectionStatus::Disconnected)
         },
         MessengerEvent::LoggedOut => SessionUpdate::new(ConnectionStatus::LoggedOut),
-        MessengerEvent::Banned { reason } => SessionUpdate {
+        MessengerEvent::Banned { reason, until } => SessionUpdate {
             last_error: Some(reason.clone()),
+            banned_until: *until,
             ..SessionUpdate::new(ConnectionStatus::Banned)
+        },
+        MessengerEvent::Replaced => SessionUpdate {
+            last_error: Some("diambil alih perangkat lain".to_owned()),
+            ..SessionUpdate::new(ConnectionStatus::Replaced)
         },
     };
     u.holder = Some(holder.to_owned());
-    u
+    Some(u)
 }
 
 async fn record(pool: &PgPool, clock: &SharedClock, session_id: &str, update: &SessionUpdate) {
@@ -67,12 +83,89 @@ pub async fn track(
             event = events.recv() => match event {
                 Ok(event) => {
                     tracing::info!(transport = messenger.name(), ?event, "WhatsApp connection event");
-                    record(&pool, &clock, &session_id, &update_for(&event, &holder)).await;
+                    if let Some(update) = update_for(&event, &holder, clock.now()) {
+                        record(&pool, &clock, &session_id, &update).await;
+                    }
                 }
                 Err(broadcast::error::RecvError::Lagged(_)) => {}
                 Err(broadcast::error::RecvError::Closed) => break,
             },
             () = crate::until_set(&mut stop) => break,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use wa::events::LinkState;
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 12, 7, 9, 0, 0)
+            .single()
+            .unwrap_or_default()
+    }
+
+    fn row(state: LinkState) -> Option<SessionUpdate> {
+        update_for(&MessengerEvent::from(state), "w1", now())
+    }
+
+    #[test]
+    fn link_states_become_session_rows() {
+        let until = now() + chrono::Duration::hours(1);
+        let banned = row(LinkState::Banned {
+            until: Some(until),
+            reason: "diblokir sementara: 101".into(),
+        })
+        .expect("a row");
+        assert_eq!(banned.status, ConnectionStatus::Banned);
+        assert_eq!(banned.banned_until, Some(until));
+        assert_eq!(banned.holder.as_deref(), Some("w1"));
+
+        let replaced = row(LinkState::Replaced).expect("a row");
+        assert_eq!(replaced.status, ConnectionStatus::Replaced);
+
+        let paired = row(LinkState::Paired {
+            phone: "6281234567890".into(),
+        })
+        .expect("a row");
+        assert_eq!(paired.paired_at, Some(now()));
+        assert_eq!(paired.phone.as_deref(), Some("6281234567890"));
+
+        let qr = row(LinkState::WaitingQr {
+            qr: "2@abc".into(),
+            valid_for: std::time::Duration::from_secs(20),
+        })
+        .expect("a row");
+        assert_eq!(
+            (qr.status, qr.qr.as_deref()),
+            (ConnectionStatus::WaitingQr, Some("2@abc"))
+        );
+
+        let down = row(LinkState::Disconnected {
+            reason: "cannot reach WhatsApp: dns".into(),
+        })
+        .expect("a row");
+        assert_eq!(down.status, ConnectionStatus::Disconnected);
+        assert_eq!(
+            down.last_error.as_deref(),
+            Some("cannot reach WhatsApp: dns")
+        );
+
+        let out = row(LinkState::LoggedOut {
+            reason: "401".into(),
+        })
+        .expect("a row");
+        assert_eq!(out.status, ConnectionStatus::LoggedOut);
+
+        // A connected event without a number keeps the stored one.
+        let up = row(LinkState::Connected).expect("a row");
+        assert_eq!((up.status, up.phone), (ConnectionStatus::Connected, None));
+
+        assert!(
+            row(LinkState::PairCodeRefused { reason: "x".into() }).is_none(),
+            "the QR code shown stays"
+        );
     }
 }

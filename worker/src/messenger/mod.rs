@@ -12,6 +12,7 @@ mod fake;
 pub use console::ConsoleMessenger;
 pub use fake::{FakeMessenger, JournalEntry};
 
+use chrono::{DateTime, Utc};
 use domain::Phone;
 use domain::whatsapp::FailureKind;
 pub use domain::whatsapp::session::ConnectionStatus;
@@ -48,6 +49,19 @@ pub enum SendError {
 }
 
 impl SendError {
+    /// A send outcome the client adapter derived (from the server's ack, `is_on_whatsapp` or a
+    /// failed call) as the pipeline's error; `None` for a message the server acknowledged.
+    /// Held messages wait without counting an attempt, with the reason on the log row.
+    pub fn from_outcome(outcome: wa::events::SendOutcome) -> Option<SendError> {
+        use wa::events::SendOutcome as O;
+        match outcome {
+            O::Sent => None,
+            O::Held { reason } => Some(SendError::Unavailable(reason)),
+            O::Retry { reason } => Some(SendError::Transient(reason)),
+            O::Failed { reason } => Some(SendError::Permanent(reason)),
+        }
+    }
+
     pub fn kind(&self) -> FailureKind {
         match self {
             SendError::Unavailable(_) => FailureKind::Unavailable,
@@ -70,10 +84,43 @@ pub enum MessengerEvent {
     Disconnected {
         reason: String,
     },
-    LoggedOut,
-    Banned {
+    /// A phone linked this number just now (the daily cap ramps up from here).
+    Paired {
+        phone: String,
+    },
+    /// Pairing by code was refused; the QR code stays usable.
+    PairCodeRefused {
         reason: String,
     },
+    LoggedOut,
+    /// `until` when WhatsApp said when the ban ends.
+    Banned {
+        reason: String,
+        until: Option<DateTime<Utc>>,
+    },
+    /// Another device or worker took the session over; this one stopped.
+    Replaced,
+}
+
+impl From<wa::events::LinkState> for MessengerEvent {
+    fn from(state: wa::events::LinkState) -> MessengerEvent {
+        use wa::events::LinkState as L;
+        match state {
+            // The number is the client's `pn()`, which only the caller has; the client
+            // adapter fills it in.
+            L::Connected => MessengerEvent::Connected {
+                phone: String::new(),
+            },
+            L::WaitingQr { qr, .. } => MessengerEvent::QrCode(qr),
+            L::WaitingPairCode { code, .. } => MessengerEvent::PairCode(code),
+            L::Paired { phone } => MessengerEvent::Paired { phone },
+            L::PairCodeRefused { reason } => MessengerEvent::PairCodeRefused { reason },
+            L::Disconnected { reason } => MessengerEvent::Disconnected { reason },
+            L::LoggedOut { .. } => MessengerEvent::LoggedOut,
+            L::Banned { until, reason } => MessengerEvent::Banned { reason, until },
+            L::Replaced => MessengerEvent::Replaced,
+        }
+    }
 }
 
 pub trait Messenger: Send + Sync + 'static {
@@ -94,4 +141,30 @@ pub trait Messenger: Send + Sync + 'static {
     /// Must be idempotent on `msg.message_id`: sending an id that was delivered before must not
     /// deliver a second message (WhatsApp drops duplicates of a client-chosen id).
     fn send<'a>(&'a self, msg: &'a Message) -> BoxFuture<'a, Result<Delivered, SendError>>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wa::events;
+
+    #[test]
+    fn send_outcomes_become_pipeline_errors() {
+        assert_eq!(SendError::from_outcome(events::SendOutcome::Sent), None);
+        let first_contact = SendError::from_outcome(events::nack("463"));
+        assert!(
+            matches!(&first_contact, Some(SendError::Unavailable(r)) if r.contains("463")),
+            "a 463 waits with its reason: {first_contact:?}"
+        );
+        assert_eq!(
+            SendError::from_outcome(
+                events::registration(false).unwrap_or(events::SendOutcome::Sent)
+            ),
+            Some(SendError::Permanent(events::NOT_ON_WHATSAPP.into()))
+        );
+        assert_eq!(
+            SendError::from_outcome(events::nack("500")).map(|e| e.kind()),
+            Some(FailureKind::Transient)
+        );
+    }
 }

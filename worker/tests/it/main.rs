@@ -12,4 +12,6 @@ mod ops;
 mod processes;
 mod sending;
 mod support;
+mod wa_events;
+mod wa_holder;
 mod wa_store;
