@@ -28,6 +28,7 @@ mod reports_api;
 mod reports_contents;
 mod reports_documents;
 mod reports_page;
+mod reports_schedules;
 mod test_kit_drain;
 mod web_auth_csrf;
 mod web_auth_login;
