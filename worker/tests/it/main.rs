@@ -2,9 +2,12 @@
 //! database: real worker processes for pick-up, sharing, SIGTERM and kill -9; the send pipeline
 //! and the invoice run driven directly on a set clock for the limiter, retries and catch-up.
 
-// Test code: a failed unwrap is a failed test, helpers included (clippy's allow-unwrap-in-tests
-// only covers the `#[test]` functions themselves).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a failed unwrap is a failed test, helpers included (clippy's \
+              allow-unwrap-in-tests only covers the `#[test]` functions themselves)"
+)]
 
 mod invoice_run;
 mod notifications;
