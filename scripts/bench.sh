@@ -617,6 +617,8 @@ if wants reports; then
       out=$(DATABASE_URL=$ROOT_URL/$rdb fg_run "$WORKER" time-report --kind "$kind" --format "$format" \
         --params "$params" --rounds 3 2>"$WORK/time-report.log") ||
         die "time-report $kind $format failed: $(tail -n 3 "$WORK/time-report.log")"
+      # The figures are the one `report=` line; the rest of stdout is the worker's log.
+      out=$(grep -m 1 '^report=' <<<"$out") || die "time-report $kind $format printed no figures"
       job_ms=$(sed -nE 's/.*job_ms=([0-9.]+).*/\1/p' <<<"$out")
       base_ms=$(sed -nE 's/.*baseline_ms=([0-9.]+).*/\1/p' <<<"$out")
       size=$(sed -nE 's/.*size=([0-9]+).*/\1/p' <<<"$out")
