@@ -2,38 +2,16 @@
 //! without prices (the driver and the stokis' staff see it), and boxes to sign on.
 
 use super::Seller;
+use super::party::Party;
 use crate::error::DomainError;
-use crate::report::doc::{Block, Cell, CellKind, Column, Document, Fact, Orientation, Table};
+use crate::report::build::column;
+use crate::report::doc::{Block, Cell, CellKind, Document, Fact, Orientation, Table};
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 
 /// `surat-jalan-PO-2026-11-0001`.
 pub(super) fn file_stem(number: &str) -> String {
     format!("surat-jalan-{}", number.replace('/', "-"))
-}
-
-#[derive(sqlx::FromRow)]
-struct Receiver {
-    code: String,
-    name: String,
-    address: String,
-    city: String,
-    phone: String,
-}
-
-fn fact(label: &str, value: Cell) -> Fact {
-    Fact {
-        label: label.to_owned(),
-        value,
-    }
-}
-
-fn column(header: &str, kind: CellKind, width: f32) -> Column {
-    Column {
-        header: header.to_owned(),
-        kind,
-        width,
-    }
 }
 
 pub(super) async fn build(
@@ -43,14 +21,7 @@ pub(super) async fn build(
     generated_at: DateTime<Utc>,
 ) -> Result<Document, DomainError> {
     let po = crate::purchase_order::load(conn, po_id).await?;
-    let to: Receiver = sqlx::query_as(
-        "SELECT code, name, COALESCE(address, '') AS address, COALESCE(city, '') AS city,
-                COALESCE(phone, '') AS phone
-         FROM stokis WHERE id = $1",
-    )
-    .bind(po.stokis_id)
-    .fetch_one(&mut *conn)
-    .await?;
+    let to = Party::stokis(&mut *conn, po.stokis_id).await?;
     let invoice: Option<String> =
         sqlx::query_scalar("SELECT number FROM invoices WHERE purchase_order_id = $1")
             .bind(po_id)
@@ -72,32 +43,19 @@ pub(super) async fn build(
         })
         .collect();
     let total_qty: i64 = po.items.iter().map(|l| i64::from(l.qty)).sum();
-    let address = [to.address.as_str(), to.city.as_str()]
-        .into_iter()
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join(", ");
     let blocks = vec![
-        Block::Facts {
-            title: Some("Dikirim kepada".into()),
-            columns: 2,
-            facts: vec![
-                fact("Stokis", Cell::Text(format!("{} ({})", to.name, to.code))),
-                fact("Alamat", Cell::Text(address)),
-                fact("Telepon", Cell::Text(to.phone)),
-            ],
-        },
+        to.facts("Dikirim kepada"),
         Block::Facts {
             title: Some("Pengiriman".into()),
             columns: 2,
             facts: vec![
-                fact("Nomor PO", Cell::Text(po.number.clone())),
-                fact(
+                Fact::new("Nomor PO", Cell::Text(po.number.clone())),
+                Fact::new(
                     "Tanggal Kirim",
                     po.shipped_at
                         .map_or(Cell::Empty, |t| Cell::Date(crate::clock::jakarta_date(t))),
                 ),
-                fact("Nomor Faktur", invoice.map_or(Cell::Empty, Cell::Text)),
+                Fact::new("Nomor Faktur", invoice.map_or(Cell::Empty, Cell::Text)),
             ],
         },
         Block::Table(Table {

@@ -2,24 +2,17 @@
 //! unit price and subtotal, then total, paid and balance, and how to pay.
 
 use super::Seller;
+use super::party::Party;
 use crate::clock::format_date_id;
 use crate::error::DomainError;
-use crate::report::doc::{Block, Cell, CellKind, Column, Document, Fact, Orientation, Table};
+use crate::report::build::column;
+use crate::report::doc::{Block, Cell, CellKind, Document, Fact, Orientation, Table};
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 
 /// `faktur-INV-2026-11-0001`.
 pub(super) fn file_stem(number: &str) -> String {
     format!("faktur-{}", number.replace('/', "-"))
-}
-
-#[derive(sqlx::FromRow)]
-struct Buyer {
-    code: String,
-    name: String,
-    address: String,
-    city: String,
-    phone: String,
 }
 
 #[derive(sqlx::FromRow)]
@@ -32,21 +25,6 @@ struct Line {
     subtotal: i64,
 }
 
-fn fact(label: &str, value: Cell) -> Fact {
-    Fact {
-        label: label.to_owned(),
-        value,
-    }
-}
-
-fn column(header: &str, kind: CellKind, width: f32) -> Column {
-    Column {
-        header: header.to_owned(),
-        kind,
-        width,
-    }
-}
-
 pub(super) async fn build(
     conn: &mut PgConnection,
     invoice_id: i64,
@@ -54,14 +32,7 @@ pub(super) async fn build(
     generated_at: DateTime<Utc>,
 ) -> Result<Document, DomainError> {
     let invoice = crate::invoice::load(conn, invoice_id).await?;
-    let buyer: Buyer = sqlx::query_as(
-        "SELECT code, name, COALESCE(address, '') AS address, COALESCE(city, '') AS city,
-                COALESCE(phone, '') AS phone
-         FROM stokis WHERE id = $1",
-    )
-    .bind(invoice.stokis_id)
-    .fetch_one(&mut *conn)
-    .await?;
+    let buyer = Party::stokis(&mut *conn, invoice.stokis_id).await?;
     let lines: Vec<Line> = sqlx::query_as(
         "SELECT p.sku, p.name, p.unit, i.qty, i.unit_price, i.subtotal
          FROM purchase_order_items i JOIN products p ON p.id = i.product_id
@@ -96,38 +67,20 @@ pub(super) async fn build(
             Cell::Rupiah(value),
         ]
     };
-    let mut address = buyer.address.clone();
-    if !buyer.city.is_empty() {
-        if !address.is_empty() {
-            address.push_str(", ");
-        }
-        address.push_str(&buyer.city);
-    }
     let blocks = vec![
-        Block::Facts {
-            title: Some("Ditagihkan kepada".into()),
-            columns: 2,
-            facts: vec![
-                fact(
-                    "Stokis",
-                    Cell::Text(format!("{} ({})", buyer.name, buyer.code)),
-                ),
-                fact("Alamat", Cell::Text(address)),
-                fact("Telepon", Cell::Text(buyer.phone)),
-            ],
-        },
+        buyer.facts("Ditagihkan kepada"),
         Block::Facts {
             title: Some("Faktur".into()),
             columns: 2,
             facts: vec![
-                fact("Nomor Faktur", Cell::Text(invoice.number.clone())),
-                fact(
+                Fact::new("Nomor Faktur", Cell::Text(invoice.number.clone())),
+                Fact::new(
                     "Nomor PO",
                     Cell::Text(invoice.purchase_order_number.clone()),
                 ),
-                fact("Tanggal Faktur", Cell::Date(invoice.issue_date)),
-                fact("Jatuh Tempo", Cell::Date(invoice.due_date)),
-                fact("Status", Cell::text(invoice.status.label())),
+                Fact::new("Tanggal Faktur", Cell::Date(invoice.issue_date)),
+                Fact::new("Jatuh Tempo", Cell::Date(invoice.due_date)),
+                Fact::new("Status", Cell::text(invoice.status.label())),
             ],
         },
         Block::Table(Table {

@@ -9,6 +9,7 @@
 
 mod delivery_note;
 mod faktur;
+mod party;
 mod seller;
 
 pub use seller::Seller;

@@ -28,20 +28,9 @@ fn human_size(bytes: i64) -> String {
 }
 
 fn period_text(params: &ReportParams) -> String {
-    use crate::clock::{format_date_id, format_month_id};
     match params {
-        ReportParams::MonthlySales { month } => {
-            format!("Periode: {}", format_month_id(month.year, month.month))
-        }
-        ReportParams::TopProducts { from, to, .. }
-        | ReportParams::StokisPerformance { from, to } => {
-            format!(
-                "Periode: {} – {}",
-                format_date_id(*from),
-                format_date_id(*to)
-            )
-        }
-        ReportParams::InvoiceAging { as_of } => format!("Posisi per {}", format_date_id(*as_of)),
+        ReportParams::InvoiceAging { .. } => format!("Posisi {}", params.period_label()),
+        _ => format!("Periode: {}", params.period_label()),
     }
 }
 

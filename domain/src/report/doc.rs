@@ -55,6 +55,15 @@ pub struct Fact {
     pub value: Cell,
 }
 
+impl Fact {
+    pub fn new(label: &str, value: Cell) -> Fact {
+        Fact {
+            label: label.to_owned(),
+            value,
+        }
+    }
+}
+
 /// One table; in Excel one sheet named `sheet` (unique in the document, at most 31 characters),
 /// with its header row frozen and filtered.
 #[derive(Debug, Clone, PartialEq, Serialize)]

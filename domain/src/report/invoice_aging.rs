@@ -93,11 +93,7 @@ impl StokisAging {
 }
 
 fn share(part: i64, whole: i64) -> Cell {
-    Cell::Percent(if whole == 0 {
-        0.0
-    } else {
-        part as f64 / whole as f64
-    })
+    Cell::Percent(super::sales::share(part, whole))
 }
 
 pub async fn build(
@@ -203,20 +199,16 @@ pub async fn build(
             Cell::Empty,
         ]]
     };
-    let fact = |label: &str, value: Cell| Fact {
-        label: label.to_owned(),
-        value,
-    };
     let overdue: i64 = all.buckets[1..].iter().sum();
     let blocks = vec![
         Block::Facts {
             title: Some("Ringkasan".into()),
             columns: 4,
             facts: vec![
-                fact("Total Piutang", Cell::Rupiah(grand)),
-                fact("Lewat Jatuh Tempo", Cell::Rupiah(overdue)),
-                fact("Faktur Terbuka", Cell::Int(all.invoices)),
-                fact("Stokis", Cell::Int(stokis.len() as i64)),
+                Fact::new("Total Piutang", Cell::Rupiah(grand)),
+                Fact::new("Lewat Jatuh Tempo", Cell::Rupiah(overdue)),
+                Fact::new("Faktur Terbuka", Cell::Int(all.invoices)),
+                Fact::new("Stokis", Cell::Int(stokis.len() as i64)),
             ],
         },
         Block::Table(table(

@@ -201,6 +201,20 @@ impl ReportParams {
         }
     }
 
+    /// The period as people read it: `November 2026`, `1 Nov 2026 – 30 Nov 2026`,
+    /// `per 30 Nov 2026`.
+    pub fn period_label(&self) -> String {
+        use crate::clock::{format_date_id, format_month_id};
+        match self {
+            ReportParams::MonthlySales { month } => format_month_id(month.year, month.month),
+            ReportParams::TopProducts { from, to, .. }
+            | ReportParams::StokisPerformance { from, to } => {
+                format!("{} – {}", format_date_id(*from), format_date_id(*to))
+            }
+            ReportParams::InvoiceAging { as_of } => format!("per {}", format_date_id(*as_of)),
+        }
+    }
+
     /// The part of the download name after the kind: `2026-11`, `2026-11-01_2026-11-30`.
     pub fn file_suffix(&self) -> String {
         match self {

@@ -208,25 +208,21 @@ pub async fn build(
         .filter(|(_, c, _)| c.orders + c.pos > 0)
         .count();
     let prev_label = format_month_id(month.previous().year, month.previous().month);
-    let fact = |label: &str, value: Cell| Fact {
-        label: label.to_owned(),
-        value,
-    };
     let facts = vec![
-        fact("Total Nilai Order Mitra", Cell::Rupiah(total.order_value)),
-        fact("Total Nilai PO", Cell::Rupiah(total.po_value)),
-        fact("Jumlah Order Mitra", Cell::Int(total.orders)),
-        fact("Jumlah PO", Cell::Int(total.pos)),
-        fact(
+        Fact::new("Total Nilai Order Mitra", Cell::Rupiah(total.order_value)),
+        Fact::new("Total Nilai PO", Cell::Rupiah(total.po_value)),
+        Fact::new("Jumlah Order Mitra", Cell::Int(total.orders)),
+        Fact::new("Jumlah PO", Cell::Int(total.pos)),
+        Fact::new(
             "Order Mitra vs Bulan Lalu",
             percent(change(total.order_value, prev_total.order_value)),
         ),
-        fact(
+        Fact::new(
             "PO vs Bulan Lalu",
             percent(change(total.po_value, prev_total.po_value)),
         ),
-        fact("Stokis Aktif", Cell::Int(active as i64)),
-        fact(
+        Fact::new("Stokis Aktif", Cell::Int(active as i64)),
+        Fact::new(
             "Rata-rata Order Mitra per Hari",
             Cell::Rupiah(if days_run == 0 {
                 0

@@ -181,24 +181,20 @@ pub async fn build(
     } else {
         vec![total_row]
     };
-    let fact = |label: &str, value: Cell| Fact {
-        label: label.to_owned(),
-        value,
-    };
     let blocks = vec![
         Block::Facts {
             title: Some("Ringkasan".into()),
             columns: 3,
             facts: vec![
-                fact("Nilai PO", Cell::Rupiah(total.po_value)),
-                fact("Nilai Order Mitra", Cell::Rupiah(total.order_value)),
-                fact("Median Order → Kirim (jam)", hours(total.ship_median_h)),
-                fact("Bayar Tepat Waktu (jumlah)", rate(total.on_time, total.due)),
-                fact(
+                Fact::new("Nilai PO", Cell::Rupiah(total.po_value)),
+                Fact::new("Nilai Order Mitra", Cell::Rupiah(total.order_value)),
+                Fact::new("Median Order → Kirim (jam)", hours(total.ship_median_h)),
+                Fact::new("Bayar Tepat Waktu (jumlah)", rate(total.on_time, total.due)),
+                Fact::new(
                     "Bayar Tepat Waktu (nilai)",
                     rate(total.on_time_value, total.due_value),
                 ),
-                fact("Piutang Jatuh Tempo", Cell::Rupiah(total.overdue)),
+                Fact::new("Piutang Jatuh Tempo", Cell::Rupiah(total.overdue)),
             ],
         },
         Block::Table(table(

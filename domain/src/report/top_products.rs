@@ -205,24 +205,20 @@ pub async fn build(
     let limit = usize::try_from(limit).unwrap_or(usize::MAX);
     let (qty_rows, qty_totals) = ranking(&all, By::Qty, limit);
     let (value_rows, value_totals) = ranking(&all, By::Value, limit);
-    let fact = |label: &str, value: Cell| Fact {
-        label: label.to_owned(),
-        value,
-    };
     let blocks = vec![
         Block::Facts {
             title: Some("Ringkasan".into()),
             columns: 3,
             facts: vec![
-                fact(
+                Fact::new(
                     "Total Qty Terjual",
                     Cell::Int(all.iter().map(|p| p.qty).sum()),
                 ),
-                fact(
+                Fact::new(
                     "Total Nilai Order Mitra",
                     Cell::Rupiah(all.iter().map(|p| p.value).sum()),
                 ),
-                fact("Produk Terjual", Cell::Int(all.len() as i64)),
+                Fact::new("Produk Terjual", Cell::Int(all.len() as i64)),
             ],
         },
         Block::Table(table(

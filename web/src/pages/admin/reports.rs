@@ -4,10 +4,9 @@
 //! delete). Rendering is the worker's; this page only requests and reads.
 
 use domain::Role;
-use domain::clock::format_date_id;
 use domain::report::run::{self, ReportRun, RunStatus};
 use domain::report::schedule::{self, NewSchedule, Schedule};
-use domain::report::{Month, ReportKind};
+use domain::report::{Month, ReportKind, ReportParams};
 use salvo::{Depot, Request, Response, handler};
 use serde::Serialize;
 use tera::Context;
@@ -35,21 +34,10 @@ struct RunRow {
 }
 
 fn period_of(run: &ReportRun) -> String {
-    let text = |k: &str| run.params.get(k).and_then(|v| v.as_str()).unwrap_or("");
-    let date = |k: &str| {
-        chrono::NaiveDate::parse_from_str(text(k), "%Y-%m-%d")
-            .map(format_date_id)
-            .unwrap_or_default()
-    };
-    match run.kind {
-        ReportKind::MonthlySales => Month::parse(text("month"))
-            .map(|m| domain::clock::format_month_id(m.year, m.month))
-            .unwrap_or_default(),
-        ReportKind::TopProducts | ReportKind::StokisPerformance => {
-            format!("{} – {}", date("from"), date("to"))
-        }
-        ReportKind::InvoiceAging => format!("per {}", date("as_of")),
-    }
+    // Stored parameters were checked when requested; "today" only bounds the future.
+    ReportParams::parse(run.kind, &run.params, chrono::NaiveDate::MAX)
+        .map(|p| p.period_label())
+        .unwrap_or_default()
 }
 
 impl From<ReportRun> for RunRow {
@@ -128,6 +116,26 @@ pub async fn show(
     render::page(req, depot, res, "admin/reports.html", ctx)
 }
 
+/// Ends an action: committed with its message on the page, or rolled back with the refusal.
+async fn settle<T>(
+    tx: sqlx::Transaction<'_, sqlx::Postgres>,
+    res: &mut Response,
+    outcome: Result<T, domain::DomainError>,
+    message: impl FnOnce(T) -> String,
+) -> Result<(), WebError> {
+    match outcome {
+        Ok(value) => {
+            tx.commit().await?;
+            done(res, message(value), PATH);
+            Ok(())
+        }
+        Err(e) => {
+            tx.rollback().await?;
+            super::ops::refuse(res, e, PATH)
+        }
+    }
+}
+
 /// The parameters typed in one report form, as the API takes them.
 async fn typed_params(req: &mut Request) -> serde_json::Value {
     let mut params = serde_json::Map::new();
@@ -164,25 +172,12 @@ pub async fn request(
     let format = form_text(req, "format").await;
     let params = typed_params(req).await;
     let mut tx = state.pool.begin().await?;
-    match run::request(&mut tx, &actor, &*state.clock, &kind, &format, &params).await {
-        Ok(queued) => {
-            tx.commit().await?;
-            done(
-                res,
-                format!(
+    let outcome = run::request(&mut tx, &actor, &*state.clock, &kind, &format, &params).await;
+    settle(tx, res, outcome, |queued| format!(
                     "Laporan {} ({}) masuk antrean. Statusnya diperbarui di daftar di bawah; unduh setelah selesai.",
                     queued.kind.label(),
                     queued.format.as_str()
-                ),
-                PATH,
-            );
-            Ok(())
-        }
-        Err(e) => {
-            tx.rollback().await?;
-            super::ops::refuse(res, e, PATH)
-        }
-    }
+                )).await
 }
 
 #[handler]
@@ -195,21 +190,11 @@ pub async fn retry(
     let state = state::of(depot)?.clone();
     let id = path_id(req)?;
     let mut tx = state.pool.begin().await?;
-    match run::retry(&mut tx, &actor, &*state.clock, id).await {
-        Ok(r) => {
-            tx.commit().await?;
-            done(
-                res,
-                format!("Laporan {} diulang: masuk antrean lagi.", r.kind.label()),
-                PATH,
-            );
-            Ok(())
-        }
-        Err(e) => {
-            tx.rollback().await?;
-            super::ops::refuse(res, e, PATH)
-        }
-    }
+    let outcome = run::retry(&mut tx, &actor, &*state.clock, id).await;
+    settle(tx, res, outcome, |r| {
+        format!("Laporan {} diulang: masuk antrean lagi.", r.kind.label())
+    })
+    .await
 }
 
 #[handler]
@@ -254,21 +239,11 @@ pub async fn create_schedule(
         limit: optional(form_text(req, "limit").await),
     };
     let mut tx = state.pool.begin().await?;
-    match schedule::create(&mut tx, &actor, &*state.clock, &input).await {
-        Ok(s) => {
-            tx.commit().await?;
-            done(
-                res,
-                format!("Jadwal {} dibuat: {}.", s.kind.label(), s.describe()),
-                PATH,
-            );
-            Ok(())
-        }
-        Err(e) => {
-            tx.rollback().await?;
-            super::ops::refuse(res, e, PATH)
-        }
-    }
+    let outcome = schedule::create(&mut tx, &actor, &*state.clock, &input).await;
+    settle(tx, res, outcome, |s| {
+        format!("Jadwal {} dibuat: {}.", s.kind.label(), s.describe())
+    })
+    .await
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -305,17 +280,7 @@ async fn change_schedule(
                 })
         }
     };
-    match outcome {
-        Ok(message) => {
-            tx.commit().await?;
-            done(res, message, PATH);
-            Ok(())
-        }
-        Err(e) => {
-            tx.rollback().await?;
-            super::ops::refuse(res, e, PATH)
-        }
-    }
+    settle(tx, res, outcome, |message| message).await
 }
 
 #[handler]
