@@ -29,6 +29,22 @@ pub enum MessengerKind {
         delay: Duration,
         sender: String,
     },
+    /// The real WhatsApp client (whatsapp-rust), run by whichever worker holds the link.
+    WhatsApp(WhatsAppSettings),
+}
+
+/// How the real client connects; see `wa::link::LinkConfig` for what each does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WhatsAppSettings {
+    /// How long a sent message waits for the server's acknowledgement of its id.
+    pub ack_timeout: Duration,
+    /// How often a worker without the link tries to take it over.
+    pub takeover_retry: Duration,
+    /// The WhatsApp Web version to announce (`2.3000.1023456789`); `None` fetches the current
+    /// one from web.whatsapp.com at connect.
+    pub version: Option<(u32, u32, u32)>,
+    /// The name recipients see for this number until they save it.
+    pub push_name: String,
 }
 
 #[derive(Debug, Clone)]
@@ -65,6 +81,8 @@ pub struct WorkerConfig {
     pub sweep_every: Duration,
     pub messenger: MessengerKind,
     pub session_id: String,
+    /// Test mode: every message goes to this number instead, naming its intended recipient.
+    pub redirect_to: Option<domain::Phone>,
 }
 
 /// The WhatsApp limiter's variables, which the web tier reads too (it shows the day's budget):
@@ -90,6 +108,22 @@ fn parse<T: std::str::FromStr>(name: &str, v: &str) -> Result<T, ConfigError> {
         .map_err(|_| ConfigError(format!("{name}: cannot read {v:?}")))
 }
 
+/// `2.3000.1023456789` as the three numbers WhatsApp Web announces.
+fn parse_version(v: &str) -> Result<(u32, u32, u32), ConfigError> {
+    let parts: Vec<u32> = v
+        .trim()
+        .split('.')
+        .map(|p| p.parse().ok())
+        .collect::<Option<Vec<u32>>>()
+        .unwrap_or_default();
+    match parts[..] {
+        [a, b, c] => Ok((a, b, c)),
+        _ => Err(ConfigError(format!(
+            "WHATSAPP_VERSION: expected three numbers like 2.3000.1023456789, got {v:?}"
+        ))),
+    }
+}
+
 impl WorkerConfig {
     pub fn from_env() -> Result<WorkerConfig, ConfigError> {
         WorkerConfig::from_vars(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
@@ -110,8 +144,11 @@ impl WorkerConfig {
     ///   `WHATSAPP_QUIET_HOURS` (`21:00-07:00`), `WHATSAPP_MAX_ATTEMPTS` (5),
     ///   `WHATSAPP_RETRY_BASE_SECS` (30), `WHATSAPP_RETRY_MAX_SECS` (3600),
     ///   `WHATSAPP_SEND_TIMEOUT_SECS` (30), `WHATSAPP_SESSION_ID` (`default`)
-    /// - `WORKER_MESSENGER` (`console`; `fake` for tests, with `FAKE_MESSENGER_JOURNAL`,
-    ///   `FAKE_MESSENGER_DELAY_MS`, `FAKE_MESSENGER_SENDER`)
+    /// - `WORKER_MESSENGER` (`console`; `whatsapp` for the real client, with
+    ///   `WHATSAPP_ACK_TIMEOUT_SECS` (20), `WHATSAPP_TAKEOVER_RETRY_SECS` (5),
+    ///   `WHATSAPP_VERSION` (unset: fetched), `WHATSAPP_PUSH_NAME` (`D'Fresto`); `fake` for
+    ///   tests, with `FAKE_MESSENGER_JOURNAL`, `FAKE_MESSENGER_DELAY_MS`, `FAKE_MESSENGER_SENDER`)
+    /// - `WHATSAPP_REDIRECT_TO` (unset; a number: test mode, every message goes there)
     /// - `BASE_DOMAIN` (unset: messages carry no portal links)
     /// - `REPORTS_KEEP_DAYS` (30); `SELLER_NAME`, `SELLER_ADDRESS`, `SELLER_NPWP`, `SELLER_PHONE`,
     ///   `SELLER_BANK_NAME`, `SELLER_BANK_ACCOUNT`, `SELLER_ACCOUNT_HOLDER` (the faktur's issuer)
@@ -225,9 +262,19 @@ impl WorkerConfig {
                 }),
                 sender: get("FAKE_MESSENGER_SENDER").unwrap_or_else(|| "fake".into()),
             },
+            Some("whatsapp") => MessengerKind::WhatsApp(WhatsAppSettings {
+                ack_timeout: secs("WHATSAPP_ACK_TIMEOUT_SECS", 20)?.max(Duration::from_secs(1)),
+                takeover_retry: secs("WHATSAPP_TAKEOVER_RETRY_SECS", 5)?
+                    .max(Duration::from_secs(1)),
+                version: match get("WHATSAPP_VERSION") {
+                    Some(v) => Some(parse_version(&v)?),
+                    None => None,
+                },
+                push_name: get("WHATSAPP_PUSH_NAME").unwrap_or_else(|| "D'Fresto".into()),
+            }),
             Some(other) => {
                 return Err(ConfigError(format!(
-                    "WORKER_MESSENGER: unknown transport {other:?} (console, fake)"
+                    "WORKER_MESSENGER: unknown transport {other:?} (console, whatsapp, fake)"
                 )));
             }
         };
@@ -291,6 +338,13 @@ impl WorkerConfig {
             sweep_every: secs("WORKER_SWEEP_SECS", 60)?.max(Duration::from_secs(1)),
             messenger,
             session_id: get("WHATSAPP_SESSION_ID").unwrap_or_else(|| "default".into()),
+            redirect_to: match get("WHATSAPP_REDIRECT_TO") {
+                Some(v) => Some(
+                    domain::Phone::parse(&v)
+                        .map_err(|e| ConfigError(format!("WHATSAPP_REDIRECT_TO: {e} ({v:?})")))?,
+                ),
+                None => None,
+            },
         })
     }
 }

@@ -62,6 +62,10 @@ async fn main() -> ExitCode {
             fake.set_delay(*delay);
             Arc::new(fake)
         }
+        MessengerKind::WhatsApp(_) => {
+            eprintln!("dfresto-worker: WORKER_MESSENGER=whatsapp is not wired in this build yet");
+            return ExitCode::from(2);
+        }
     };
 
     let shutdown = async {

@@ -62,29 +62,46 @@ async fn record(pool: &PgPool, clock: &SharedClock, session_id: &str, update: &S
     }
 }
 
+/// Who reports: this process, its transport and its test-mode number, stamped on every row.
+#[derive(Debug, Clone)]
+pub struct Reporter {
+    pub session_id: String,
+    pub holder: String,
+    pub redirect_to: Option<String>,
+}
+
 /// Records the transport's current state, then every change, until `stop` turns true.
 pub async fn track(
     pool: PgPool,
     clock: SharedClock,
     messenger: Arc<dyn Messenger>,
-    session_id: String,
-    holder: String,
+    reporter: Reporter,
     mut stop: watch::Receiver<bool>,
 ) {
+    let Reporter {
+        session_id,
+        holder,
+        redirect_to,
+    } = reporter;
+    let stamp = |mut u: SessionUpdate| {
+        u.transport = Some(messenger.name().to_owned());
+        u.redirect_to = redirect_to.clone();
+        u
+    };
     let mut events = messenger.events();
     let initial = SessionUpdate {
         phone: messenger.sender(),
         holder: Some(holder.clone()),
         ..SessionUpdate::new(messenger.status())
     };
-    record(&pool, &clock, &session_id, &initial).await;
+    record(&pool, &clock, &session_id, &stamp(initial)).await;
     loop {
         tokio::select! {
             event = events.recv() => match event {
                 Ok(event) => {
                     tracing::info!(transport = messenger.name(), ?event, "WhatsApp connection event");
                     if let Some(update) = update_for(&event, &holder, clock.now()) {
-                        record(&pool, &clock, &session_id, &update).await;
+                        record(&pool, &clock, &session_id, &stamp(update)).await;
                     }
                 }
                 Err(broadcast::error::RecvError::Lagged(_)) => {}

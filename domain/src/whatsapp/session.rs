@@ -48,6 +48,10 @@ pub struct Session {
     pub command_phone: Option<String>,
     pub command_at: Option<DateTime<Utc>>,
     pub command_by: Option<i64>,
+    /// The holder's transport: `console`, `fake` or `whatsapp`.
+    pub transport: Option<String>,
+    /// Test mode: every message goes to this number instead (`WHATSAPP_REDIRECT_TO`).
+    pub redirect_to: Option<String>,
     pub updated_at: DateTime<Utc>,
 }
 
@@ -71,6 +75,10 @@ pub struct SessionUpdate {
     pub banned_until: Option<DateTime<Utc>>,
     /// Set when a new pairing succeeded; `None` keeps the stored value.
     pub paired_at: Option<DateTime<Utc>>,
+    /// The holder's transport; `None` keeps the stored value.
+    pub transport: Option<String>,
+    /// The holder's test-mode number, written with every update (`None`: no redirect).
+    pub redirect_to: Option<String>,
 }
 
 impl SessionUpdate {
@@ -84,6 +92,8 @@ impl SessionUpdate {
             last_error: None,
             banned_until: None,
             paired_at: None,
+            transport: None,
+            redirect_to: None,
         }
     }
 }
@@ -95,7 +105,8 @@ pub async fn get(
 ) -> Result<Option<Session>, sqlx::Error> {
     sqlx::query_as(
         "SELECT session_id, status, qr, pair_code, phone, holder, last_error, banned_until,
-                status_since, paired_at, command, command_phone, command_at, command_by, updated_at
+                status_since, paired_at, command, command_phone, command_at, command_by, transport,
+                redirect_to, updated_at
          FROM whatsapp_sessions WHERE session_id = $1",
     )
     .bind(session_id)
@@ -118,8 +129,9 @@ pub async fn record(
     let banned = status == ConnectionStatus::Banned;
     sqlx::query(
         "INSERT INTO whatsapp_sessions (session_id, status, qr, pair_code, phone, holder, last_error,
-                                        banned_until, paired_at, status_since, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
+                                        banned_until, paired_at, status_since, updated_at,
+                                        transport, redirect_to)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12)
          ON CONFLICT (session_id) DO UPDATE SET
              status = EXCLUDED.status,
              qr = EXCLUDED.qr,
@@ -129,6 +141,8 @@ pub async fn record(
              last_error = EXCLUDED.last_error,
              banned_until = EXCLUDED.banned_until,
              paired_at = COALESCE(EXCLUDED.paired_at, whatsapp_sessions.paired_at),
+             transport = COALESCE(EXCLUDED.transport, whatsapp_sessions.transport),
+             redirect_to = EXCLUDED.redirect_to,
              status_since = CASE
                  WHEN whatsapp_sessions.status = EXCLUDED.status
                       AND whatsapp_sessions.status_since IS NOT NULL
@@ -146,6 +160,8 @@ pub async fn record(
     .bind(update.banned_until.filter(|_| banned))
     .bind(update.paired_at)
     .bind(clock.now())
+    .bind(update.transport.as_deref())
+    .bind(update.redirect_to.as_deref())
     .execute(conn)
     .await?;
     Ok(())

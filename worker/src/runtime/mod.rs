@@ -58,8 +58,11 @@ pub async fn run(
         pool.clone(),
         clock.clone(),
         messenger.clone(),
-        cfg.session_id.clone(),
-        cfg.instance.clone(),
+        crate::session::Reporter {
+            session_id: cfg.session_id.clone(),
+            holder: cfg.instance.clone(),
+            redirect_to: cfg.redirect_to.as_ref().map(|p| p.as_str().to_owned()),
+        },
         stop_rx.clone(),
     ));
     let sweeper = tokio::spawn(sweeper::sweep(
