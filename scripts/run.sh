@@ -220,6 +220,14 @@ until healthz; do
   sleep 0.3
 done
 
+# What happens to WhatsApp messages in this run, in one line of the banner.
+whatsapp_line() {
+  case ${WORKER_MESSENGER:-console} in
+    whatsapp) echo "WhatsApp: the real client. Pair a number on the admin portal's WhatsApp page; with demo data every message is held unless WHATSAPP_REDIRECT_TO is set." ;;
+    *) echo "WhatsApp messages are not sent: the worker prints them here ([worker] lines)." ;;
+  esac
+}
+
 cat <<EOF
 
   D'Fresto is running.
@@ -230,7 +238,7 @@ cat <<EOF
     admin          pusat, finance, gudang
     stokis         stokis001 … stokis200
     mitra          mitra0001 … mitra3000   (mitra0001 is served by stokis001)
-  WhatsApp messages are not sent: the worker prints them here ([worker] lines).
+  $(whatsapp_line)
   Database: $(redact_url "$DATABASE_URL")
   Press Ctrl-C to stop everything.
 

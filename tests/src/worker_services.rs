@@ -37,6 +37,7 @@ pub fn pipeline(
         policy,
         messenger,
         timeout: Duration::from_secs(5),
+        guard: worker::send::Guard::default(),
     }
 }
 

@@ -15,6 +15,8 @@ pub const NOT_ON_WHATSAPP: &str = "nomor tidak terdaftar di WhatsApp";
 /// The link's state after an event, in the terms of `whatsapp_sessions`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LinkState {
+    /// A client is being built and connects.
+    Connecting,
     /// Connected; the number is the client's `pn()`, which the caller reads.
     Connected,
     WaitingQr {

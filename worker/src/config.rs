@@ -334,7 +334,16 @@ impl WorkerConfig {
                 },
             )
             .map_err(ConfigError)?,
-            send_timeout: secs("WHATSAPP_SEND_TIMEOUT_SECS", 30)?.max(Duration::from_secs(1)),
+            // The real client's send includes the number lookup, typing and the ack wait.
+            send_timeout: secs(
+                "WHATSAPP_SEND_TIMEOUT_SECS",
+                if matches!(messenger, MessengerKind::WhatsApp(_)) {
+                    90
+                } else {
+                    30
+                },
+            )?
+            .max(Duration::from_secs(1)),
             sweep_every: secs("WORKER_SWEEP_SECS", 60)?.max(Duration::from_secs(1)),
             messenger,
             session_id: get("WHATSAPP_SESSION_ID").unwrap_or_else(|| "default".into()),

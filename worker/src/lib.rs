@@ -14,7 +14,7 @@ pub mod report_timing;
 pub mod reports;
 pub mod runtime;
 pub mod send;
-mod session;
+pub mod session;
 
 pub use config::WorkerConfig;
 

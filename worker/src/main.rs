@@ -5,8 +5,10 @@
 use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::sync::Arc;
-use worker::config::MessengerKind;
-use worker::messenger::{ConsoleMessenger, FakeMessenger, Messenger};
+use wa::holder::Holder;
+use wa::link::{Link, LinkConfig};
+use worker::config::{MessengerKind, WhatsAppSettings};
+use worker::messenger::{ConsoleMessenger, FakeMessenger, Messenger, WhatsAppMessenger};
 use worker::{Exit, WorkerConfig};
 
 async fn signalled() {
@@ -48,6 +50,10 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // The WhatsApp link outlives the consumers: it is stopped (the client disconnects, the
+    // session lock is released) only once the last send is recorded.
+    let (link_stop, link_stop_rx) = tokio::sync::watch::channel(false);
+    let mut link_tasks = Vec::new();
     let messenger: Arc<dyn Messenger> = match &cfg.messenger {
         MessengerKind::Console => Arc::new(ConsoleMessenger::new()),
         MessengerKind::Fake {
@@ -62,9 +68,17 @@ async fn main() -> ExitCode {
             fake.set_delay(*delay);
             Arc::new(fake)
         }
-        MessengerKind::WhatsApp(_) => {
-            eprintln!("dfresto-worker: WORKER_MESSENGER=whatsapp is not wired in this build yet");
-            return ExitCode::from(2);
+        MessengerKind::WhatsApp(settings) => {
+            match start_whatsapp(&cfg, settings, link_stop_rx.clone()) {
+                Ok((messenger, tasks)) => {
+                    link_tasks = tasks;
+                    messenger
+                }
+                Err(e) => {
+                    eprintln!("dfresto-worker: {e}");
+                    return ExitCode::from(2);
+                }
+            }
         }
     };
 
@@ -78,7 +92,16 @@ async fn main() -> ExitCode {
             std::process::exit(130);
         });
     };
-    match worker::run(cfg, domain::SystemClock::shared(), messenger, shutdown).await {
+    let exit = worker::run(cfg, domain::SystemClock::shared(), messenger, shutdown).await;
+    let _ = link_stop.send(true);
+    let stopping = futures::future::join_all(link_tasks);
+    if tokio::time::timeout(std::time::Duration::from_secs(15), stopping)
+        .await
+        .is_err()
+    {
+        tracing::warn!("the WhatsApp link did not stop within 15 s");
+    }
+    match exit {
         Ok(Exit::Clean) => ExitCode::SUCCESS,
         Ok(Exit::CutShort { .. }) => ExitCode::from(1),
         Err(e) => {
@@ -86,6 +109,45 @@ async fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// The tasks of the WhatsApp link, awaited at the end so the client disconnects cleanly.
+type LinkTasks = Vec<tokio::task::JoinHandle<()>>;
+
+/// The real client: its own small pool for the session store and the admin page's commands,
+/// the session lock on a connection of its own (see `wa::holder`).
+fn start_whatsapp(
+    cfg: &WorkerConfig,
+    settings: &WhatsAppSettings,
+    stop: tokio::sync::watch::Receiver<bool>,
+) -> Result<(Arc<dyn Messenger>, LinkTasks), String> {
+    let pool = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(4)
+        .acquire_timeout(std::time::Duration::from_secs(10))
+        .connect_lazy(&cfg.database_url)
+        .map_err(|e| format!("DATABASE_URL: {e}"))?;
+    let holder = Holder::new((*pool.connect_options()).clone(), cfg.session_id.clone())
+        .with_retry(settings.takeover_retry);
+    let (link, supervisor) = Link::start(
+        LinkConfig {
+            pool: pool.clone(),
+            holder,
+            transport: None,
+            http: None,
+            version: settings.version,
+            push_name: settings.push_name.clone(),
+            ack_timeout: settings.ack_timeout,
+            backoff: (
+                std::time::Duration::from_secs(2),
+                std::time::Duration::from_secs(300),
+            ),
+        },
+        stop.clone(),
+    );
+    let (messenger, mut tasks) =
+        WhatsAppMessenger::new(link, Some((pool, cfg.session_id.clone())), stop);
+    tasks.push(supervisor);
+    Ok((Arc::new(messenger), tasks))
 }
 
 /// `dfresto-worker time-report --kind K --format PDF|XLSX --params JSON [--rounds N]`: see

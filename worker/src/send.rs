@@ -5,9 +5,10 @@
 
 use crate::messenger::{Message, Messenger, SendError};
 use chrono::{DateTime, Utc};
+use domain::Phone;
 use domain::SharedClock;
 use domain::error::DomainError;
-use domain::whatsapp::{self, Claim, FailureOutcome, SendPolicy, Skip, WaitReason};
+use domain::whatsapp::{self, Claim, FailureOutcome, Outgoing, SendPolicy, Skip, WaitReason};
 use sqlx::PgPool;
 use std::sync::Arc;
 use std::time::Duration;
@@ -53,7 +54,24 @@ pub struct SendPipeline {
     pub messenger: Arc<dyn Messenger>,
     /// A transport call taking longer counts as a transient failure.
     pub timeout: Duration,
+    /// What the pipeline does to a message before the transport, for test mode and demo data.
+    pub guard: Guard,
 }
+
+/// Test mode and the demo-data guard.
+#[derive(Debug, Clone, Default)]
+pub struct Guard {
+    /// `WHATSAPP_REDIRECT_TO`: every message goes to this number instead, naming its intended
+    /// recipient at the top.
+    pub redirect_to: Option<Phone>,
+    /// Refuse to message the made-up numbers of a demo database unless redirected: set for the
+    /// real WhatsApp client.
+    pub refuse_demo_data: bool,
+}
+
+/// Why a message to a demo database's number is held.
+pub const DEMO_DATA_HELD: &str = "database berisi data demo: pesan tidak dikirim ke nomor \
+     sebenarnya (atur WHATSAPP_REDIRECT_TO untuk uji coba)";
 
 impl SendPipeline {
     /// One round for log `log_id` on behalf of job `job_id`: claim (committed), send,
@@ -71,6 +89,17 @@ impl SendPipeline {
             sender.as_deref(),
         )
         .await?;
+        if let (
+            None,
+            Claim::Wait {
+                reason: WaitReason::NotConnected,
+                ..
+            },
+            Some(why),
+        ) = (&sender, &claim, self.messenger.waiting_reason())
+        {
+            whatsapp::note_hold(&mut tx, log_id, &why).await?;
+        }
         tx.commit().await?;
         let out = match claim {
             Claim::Send(out) => out,
@@ -94,18 +123,17 @@ impl SendPipeline {
             );
         }
 
-        let msg = Message {
-            to: out.phone,
-            text: out.text,
-            message_id: out.message_id,
-        };
-        let result = match tokio::time::timeout(self.timeout, self.messenger.send(&msg)).await {
-            Ok(result) => result,
-            Err(_) => Err(SendError::Transient(format!(
-                "no answer from {} within {} s",
-                self.messenger.name(),
-                self.timeout.as_secs()
-            ))),
+        let (attempt, in_doubt) = (out.attempt, out.in_doubt);
+        let result = match self.guarded(out).await? {
+            Err(held) => Err(held),
+            Ok(msg) => match tokio::time::timeout(self.timeout, self.messenger.send(&msg)).await {
+                Ok(result) => result,
+                Err(_) => Err(SendError::Transient(format!(
+                    "no answer from {} within {} s",
+                    self.messenger.name(),
+                    self.timeout.as_secs()
+                ))),
+            },
         };
 
         let mut tx = self.pool.begin().await?;
@@ -116,15 +144,15 @@ impl SendPipeline {
                 {
                     Outcome::Sent {
                         wa_message_id: delivered.wa_message_id,
-                        attempt: out.attempt,
-                        in_doubt: out.in_doubt,
+                        attempt,
+                        in_doubt,
                     }
                 } else {
                     Outcome::Superseded
                 }
             }
             Err(e) => {
-                tracing::warn!(log_id, attempt = out.attempt, error = %e, "WhatsApp send failed");
+                tracing::warn!(log_id, attempt, error = %e, "WhatsApp send failed");
                 let recorded = whatsapp::record_failure(
                     &mut tx,
                     clock,
@@ -145,6 +173,29 @@ impl SendPipeline {
         };
         tx.commit().await?;
         Ok(outcome)
+    }
+
+    /// The message the transport gets: redirected in test mode; held (as "no connection",
+    /// which counts no attempt) when it would reach a demo database's made-up number.
+    async fn guarded(&self, out: Outgoing) -> Result<Result<Message, SendError>, DomainError> {
+        if let Some(tester) = &self.guard.redirect_to {
+            return Ok(Ok(Message {
+                to: tester.clone(),
+                text: whatsapp::redirect_text(&out.phone, None, &out.text),
+                message_id: out.message_id,
+            }));
+        }
+        if self.guard.refuse_demo_data {
+            let mut conn = self.pool.acquire().await?;
+            if whatsapp::is_demo_data(&mut conn).await? {
+                return Ok(Err(SendError::Unavailable(DEMO_DATA_HELD.to_owned())));
+            }
+        }
+        Ok(Ok(Message {
+            to: out.phone,
+            text: out.text,
+            message_id: out.message_id,
+        }))
     }
 
     /// The whole job: steps until the message is sent, failed or handed to a later job. A

@@ -4,6 +4,7 @@
 use crate::messenger::{ConnectionStatus, Messenger, MessengerEvent};
 use chrono::{DateTime, Utc};
 use domain::SharedClock;
+use domain::whatsapp::delivery;
 use domain::whatsapp::session::{self, SessionUpdate};
 use sqlx::PgPool;
 use std::sync::Arc;
@@ -21,6 +22,7 @@ fn update_for(event: &MessengerEvent, holder: &str, now: DateTime<Utc>) -> Optio
             pair_code: Some(code.clone()),
             ..SessionUpdate::new(ConnectionStatus::WaitingQr)
         },
+        MessengerEvent::Connecting => SessionUpdate::new(ConnectionStatus::Connecting),
         MessengerEvent::Connected { phone } => SessionUpdate {
             phone: Some(phone.clone()).filter(|p| !p.is_empty()),
             ..SessionUpdate::new(ConnectionStatus::Connected)
@@ -47,6 +49,8 @@ fn update_for(event: &MessengerEvent, holder: &str, now: DateTime<Utc>) -> Optio
             last_error: Some("diambil alih perangkat lain".to_owned()),
             ..SessionUpdate::new(ConnectionStatus::Replaced)
         },
+        // About messages, not the connection: see `record_delivery`.
+        MessengerEvent::Acked { .. } | MessengerEvent::Receipt { .. } => return None,
     };
     u.holder = Some(holder.to_owned());
     Some(u)
@@ -68,6 +72,58 @@ pub struct Reporter {
     pub session_id: String,
     pub holder: String,
     pub redirect_to: Option<String>,
+}
+
+/// The status on the row now and since when.
+async fn status_now(pool: &PgPool, session_id: &str) -> Option<(ConnectionStatus, DateTime<Utc>)> {
+    let mut conn = pool.acquire().await.ok()?;
+    let s = session::get(&mut conn, session_id).await.ok()??;
+    Some((s.status, s.status_since.unwrap_or(s.updated_at)))
+}
+
+/// A ban lifted (banned, now connected): finance is told, once per ban.
+async fn tell_finance_ban_lifted(pool: &PgPool, clock: &SharedClock, since: DateTime<Utc>) {
+    let result = async {
+        let mut tx = pool.begin().await?;
+        domain::notify::ban_lifted(&mut tx, clock.as_ref(), since).await?;
+        tx.commit().await?;
+        anyhow::Ok(())
+    }
+    .await;
+    match result {
+        Ok(()) => tracing::info!("the WhatsApp ban lifted; finance is told"),
+        Err(e) => tracing::warn!(error = %e, "cannot tell finance the WhatsApp ban lifted"),
+    }
+}
+
+/// Records an ack or receipt on the messages' rows.
+async fn record_delivery(pool: &PgPool, event: &MessengerEvent) {
+    let result = match event {
+        MessengerEvent::Acked {
+            message_id,
+            nack,
+            at,
+        } => match pool.acquire().await {
+            Ok(mut conn) => delivery::record_ack(&mut conn, message_id, nack.as_deref(), *at)
+                .await
+                .map(|_| ()),
+            Err(e) => Err(e),
+        },
+        MessengerEvent::Receipt {
+            message_ids,
+            read,
+            at,
+        } => match pool.acquire().await {
+            Ok(mut conn) => delivery::record_receipt(&mut conn, message_ids, *read, *at)
+                .await
+                .map(|_| ()),
+            Err(e) => Err(e),
+        },
+        _ => Ok(()),
+    };
+    if let Err(e) = result {
+        tracing::warn!(error = %e, "cannot record a WhatsApp ack or receipt");
+    }
 }
 
 /// Records the transport's current state, then every change, until `stop` turns true.
@@ -94,14 +150,28 @@ pub async fn track(
         holder: Some(holder.clone()),
         ..SessionUpdate::new(messenger.status())
     };
-    record(&pool, &clock, &session_id, &stamp(initial)).await;
+    if messenger.reports_session() {
+        record(&pool, &clock, &session_id, &stamp(initial)).await;
+    }
     loop {
         tokio::select! {
             event = events.recv() => match event {
+                Ok(event @ (MessengerEvent::Acked { .. } | MessengerEvent::Receipt { .. })) => {
+                    record_delivery(&pool, &event).await;
+                }
                 Ok(event) => {
                     tracing::info!(transport = messenger.name(), ?event, "WhatsApp connection event");
+                    if !messenger.reports_session() {
+                        continue;
+                    }
                     if let Some(update) = update_for(&event, &holder, clock.now()) {
-                        record(&pool, &clock, &session_id, &stamp(update)).await;
+                        let before = status_now(&pool, &session_id).await;
+                        record(&pool, &clock, &session_id, &stamp(update.clone())).await;
+                        if let Some((ConnectionStatus::Banned, since)) = before
+                            && update.status == ConnectionStatus::Connected
+                        {
+                            tell_finance_ban_lifted(&pool, &clock, since).await;
+                        }
                     }
                 }
                 Err(broadcast::error::RecvError::Lagged(_)) => {}

@@ -9,6 +9,7 @@
 //! really inserted, so a retried notification job creates nothing twice.
 
 mod invoice;
+mod link;
 mod links;
 mod message;
 mod order;
@@ -16,6 +17,7 @@ mod purchase_order;
 mod render;
 mod report;
 
+pub use link::ban_lifted;
 pub use links::Links;
 pub use message::Expanded;
 pub(crate) use message::{Contact, Inserted, NewLog, insert};

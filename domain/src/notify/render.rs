@@ -26,6 +26,7 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = templates![
     "invoice_overdue.txt",
     "invoice_overdue_finance.txt",
     "report_ready.txt",
+    "whatsapp_ban_lifted.txt",
 ];
 
 /// WhatsApp refuses longer texts; the schema enforces the same limit.

@@ -2,6 +2,7 @@
 //! notification pipeline), the crash-safe send steps the worker runs them through, the shared
 //! rate limiter, the connection's session state, and the admin views (log list, retry, budget).
 
+pub mod delivery;
 mod demo;
 pub mod limiter;
 pub mod redirect;
@@ -14,7 +15,7 @@ pub use redirect::redirect_text;
 pub use limiter::{Budget, LimiterConfig, LimiterSettings, Slot, WaitReason, budget};
 pub use send::{
     Claim, FailureKind, FailureOutcome, Outgoing, RetryPolicy, RetrySettings, SendPolicy, Skip,
-    claim, mark_sent, message_id_for, postpone, record_failure, requeue_stranded,
+    claim, mark_sent, message_id_for, note_hold, postpone, record_failure, requeue_stranded,
 };
 
 use crate::actor::Actor;

@@ -190,15 +190,27 @@ pub async fn claim(
         Option<DateTime<Utc>>,
         Option<String>,
         i32,
+        Option<DateTime<Utc>>,
     );
     let row: Option<Row> = sqlx::query_as(
-        "SELECT status, phone, message, scheduled_for, claimed_by, claimed_at, wa_message_id, attempts
+        "SELECT status, phone, message, scheduled_for, claimed_by, claimed_at, wa_message_id, attempts,
+                acked_at
          FROM whatsapp_logs WHERE id = $1 FOR UPDATE",
     )
     .bind(log_id)
     .fetch_optional(&mut *conn)
     .await?;
-    let Some((status, phone, text, scheduled_for, claimed_by, claimed_at, wa_id, attempts)) = row
+    let Some((
+        status,
+        phone,
+        text,
+        scheduled_for,
+        claimed_by,
+        claimed_at,
+        wa_id,
+        attempts,
+        acked_at,
+    )) = row
     else {
         return Ok(Claim::Skip(Skip::NotFound));
     };
@@ -206,6 +218,21 @@ pub async fn claim(
         "SENT" => return Ok(Claim::Skip(Skip::AlreadySent)),
         "FAILED" => return Ok(Claim::Skip(Skip::AlreadyFailed)),
         _ => {}
+    }
+    // The server acknowledged this id, but the worker that sent it died before recording it:
+    // it went out, so it is recorded as sent and never sent again.
+    if let Some(acked) = acked_at {
+        sqlx::query(
+            "UPDATE whatsapp_logs SET status = 'SENT', sent_at = $2, last_error = NULL,
+                    hold_reason = NULL, claimed_by = NULL, claimed_at = NULL, updated_at = $3
+             WHERE id = $1",
+        )
+        .bind(log_id)
+        .bind(acked)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+        return Ok(Claim::Skip(Skip::AlreadySent));
     }
     let in_doubt = match (claimed_by.as_deref(), claimed_at) {
         (Some(by), _) if by == job_id => true,
@@ -347,6 +374,28 @@ fn truncate(s: &str, max_chars: usize) -> String {
     s.chars().take(max_chars).collect()
 }
 
+/// Why a message waits without being tried (there is no connection to send through), for the
+/// log page; the wait itself is already scheduled by [`claim`].
+pub async fn note_hold(
+    conn: &mut PgConnection,
+    log_id: i64,
+    reason: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE whatsapp_logs SET hold_reason = $2, last_error = $3
+         WHERE id = $1 AND status = 'PENDING'",
+    )
+    .bind(log_id)
+    .bind(truncate(reason, 500))
+    .bind(truncate(
+        &format!("menunggu koneksi WhatsApp: {reason}"),
+        2000,
+    ))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// Step 3 after a successful send. False when this job no longer holds the claim (another
 /// job took over and recorded the send first): nothing is changed then.
 pub async fn mark_sent(
@@ -359,7 +408,8 @@ pub async fn mark_sent(
     let now = clock.now();
     let done = sqlx::query(
         "UPDATE whatsapp_logs SET status = 'SENT', sent_at = $3, wa_message_id = $4, last_error = NULL,
-                claimed_by = NULL, claimed_at = NULL, updated_at = $3
+                acked_at = coalesce(acked_at, $3), hold_reason = NULL, claimed_by = NULL,
+                claimed_at = NULL, updated_at = $3
          WHERE id = $1 AND status = 'PENDING' AND claimed_by = $2",
     )
     .bind(log_id)
@@ -426,7 +476,8 @@ pub async fn record_failure(
             }
             let at = now + policy.retry.unavailable_delay;
             sqlx::query(
-                "UPDATE whatsapp_logs SET attempts = greatest(attempts - 1, 0), last_error = $2
+                "UPDATE whatsapp_logs SET attempts = greatest(attempts - 1, 0), last_error = $2,
+                        hold_reason = $3
                  WHERE id = $1",
             )
             .bind(log_id)
@@ -434,6 +485,7 @@ pub async fn record_failure(
                 &format!("menunggu koneksi WhatsApp: {error}"),
                 2000,
             ))
+            .bind(truncate(error, 500))
             .execute(&mut *conn)
             .await?;
             reschedule(conn, now, log_id, at).await?;

@@ -40,6 +40,9 @@ struct Inner {
     /// Set once the `whatsapp_sessions` row is known to exist, so writes after the first skip
     /// the extra statement.
     session_ready: AtomicBool,
+    /// Set by [`PgStore::wipe`]: this value writes nothing more, so a stopped client's last
+    /// flush cannot bring a wiped session back. The next client gets [`PgStore::fresh`].
+    fenced: AtomicBool,
 }
 
 impl std::fmt::Debug for PgStore {
@@ -81,8 +84,15 @@ impl PgStore {
                 pool,
                 session_id: session_id.into(),
                 session_ready: AtomicBool::new(false),
+                fenced: AtomicBool::new(false),
             }),
         }
+    }
+
+    /// A new store value for the same session and pool, not fenced: for the client built after
+    /// a wipe.
+    pub fn fresh(&self) -> PgStore {
+        PgStore::new(self.inner.pool.clone(), self.inner.session_id.clone())
     }
 
     /// The link session this store belongs to.
@@ -93,8 +103,9 @@ impl PgStore {
     /// Deletes every row of this session (device, keys, sessions, app state, caches) in one
     /// transaction, for re-pairing after a logout; the `whatsapp_sessions` row stays. A client
     /// still holding this store must be dropped first: its in-memory device would be saved
-    /// back otherwise.
+    /// back otherwise; this value is fenced from now on (see [`PgStore::fresh`]).
     pub async fn wipe(&self) -> std::result::Result<(), sqlx::Error> {
+        self.inner.fenced.store(true, Ordering::Release);
         let mut tx = self.inner.pool.begin().await?;
         for statement in SESSION_TABLES {
             sqlx::query(*statement)
@@ -148,6 +159,11 @@ impl PgStore {
     /// Makes sure the `whatsapp_sessions` row the `wa_*` rows reference exists. Called before
     /// every write; only the first call per store value reaches the database.
     async fn ready(&self) -> Result<()> {
+        if self.inner.fenced.load(Ordering::Acquire) {
+            return Err(StoreError::Validation(
+                "this WhatsApp session was wiped; its client is stopped".to_owned(),
+            ));
+        }
         if self.inner.session_ready.load(Ordering::Acquire) {
             return Ok(());
         }

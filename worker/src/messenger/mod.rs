@@ -1,5 +1,5 @@
 //! The transport that delivers WhatsApp messages, behind the [`Messenger`] trait: a console
-//! transport for development, a fake for tests, and later the real whatsapp-rust client.
+//! transport for development, a fake for tests, and the real whatsapp-rust client.
 //!
 //! The trait is shaped for that client: `send` takes the message id chosen by us (WhatsApp
 //! accepts client-chosen ids and drops a second message with an id it has seen, which is what
@@ -8,9 +8,11 @@
 
 mod console;
 mod fake;
+mod whatsapp;
 
 pub use console::ConsoleMessenger;
 pub use fake::{FakeMessenger, JournalEntry};
+pub use whatsapp::{WhatsAppMessenger, status_of};
 
 use chrono::{DateTime, Utc};
 use domain::Phone;
@@ -78,6 +80,8 @@ pub enum MessengerEvent {
     QrCode(String),
     /// A code to type on the phone (pairing by phone number).
     PairCode(String),
+    /// Building the client and connecting.
+    Connecting,
     Connected {
         phone: String,
     },
@@ -100,6 +104,18 @@ pub enum MessengerEvent {
     },
     /// Another device or worker took the session over; this one stopped.
     Replaced,
+    /// The server acknowledged one of our message ids (`nack`: refused, with its code).
+    Acked {
+        message_id: String,
+        nack: Option<String>,
+        at: DateTime<Utc>,
+    },
+    /// Messages reached the recipient's phone (`read`: and were read).
+    Receipt {
+        message_ids: Vec<String>,
+        read: bool,
+        at: DateTime<Utc>,
+    },
 }
 
 impl From<wa::events::LinkState> for MessengerEvent {
@@ -108,6 +124,7 @@ impl From<wa::events::LinkState> for MessengerEvent {
         match state {
             // The number is the client's `pn()`, which only the caller has; the client
             // adapter fills it in.
+            L::Connecting => MessengerEvent::Connecting,
             L::Connected => MessengerEvent::Connected {
                 phone: String::new(),
             },
@@ -132,6 +149,17 @@ pub trait Messenger: Send + Sync + 'static {
     fn sender(&self) -> Option<String>;
 
     fn status(&self) -> ConnectionStatus;
+
+    /// Whether this process reports the connection in `whatsapp_sessions`: the real client
+    /// only while it holds the session (a waiting worker must not overwrite the holder's row).
+    fn reports_session(&self) -> bool {
+        true
+    }
+
+    /// Why there is no sender, for the messages left waiting (`None`: nothing to say).
+    fn waiting_reason(&self) -> Option<String> {
+        None
+    }
 
     /// Connection events from now on (the current state is [`Messenger::status`]).
     fn events(&self) -> broadcast::Receiver<MessengerEvent>;

@@ -140,6 +140,10 @@ fn services(
             policy: cfg.send.clone(),
             messenger: messenger.clone(),
             timeout: cfg.send_timeout,
+            guard: crate::send::Guard {
+                redirect_to: cfg.redirect_to.clone(),
+                refuse_demo_data: messenger.name() == "whatsapp",
+            },
         },
         invoice_run: cfg.invoice_run.clone(),
         seller: cfg.seller.clone(),

@@ -17,4 +17,8 @@ mod sending;
 mod support;
 mod wa_events;
 mod wa_holder;
+mod wa_link;
+mod wa_sending;
+mod wa_server;
 mod wa_store;
+mod wa_takeover;

@@ -910,10 +910,15 @@ async fn sessions_share_a_database_without_seeing_each_other_and_wipe_clears_one
         two.take_sent_message("chat", "m1").await.unwrap(),
         Some(vec![2])
     );
-    // And the wiped session starts again from nothing.
-    fill(&one, 3).await;
+    // The wiped value writes nothing more (a stopped client's last flush cannot bring the
+    // session back) ...
+    assert!(one.save(&paired_device()).await.is_err());
+    assert!(!one.has_device().await.unwrap());
+    // ... and a fresh one starts the session again from nothing.
+    let again = one.fresh();
+    fill(&again, 3).await;
     assert_eq!(
-        one.load_identity("peer@s.whatsapp.net").await.unwrap(),
+        again.load_identity("peer@s.whatsapp.net").await.unwrap(),
         Some([3; 32])
     );
 }
