@@ -160,6 +160,7 @@ impl ConnectionView {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::TimeZone;
 
     fn session(status: ConnectionStatus) -> Session {
         Session {
@@ -207,7 +208,8 @@ mod tests {
         assert_eq!(text(&session(Connecting)), "Menghubungkan…");
         assert_eq!(text(&session(LoggedOut)), "Keluar");
         let mut banned = session(Banned);
-        banned.banned_until = FixedUtc::at(2026, 12, 8, 7, 0);
+        // 07:00 UTC is 14:00 WIB.
+        banned.banned_until = Utc.with_ymd_and_hms(2026, 12, 8, 7, 0, 0).single();
         assert_eq!(
             text(&banned),
             "Diblokir sementara sampai 8 Des 2026 14:00 WIB"
@@ -217,14 +219,6 @@ mod tests {
             ConnectionView::new(None).status_text,
             "Terputus: belum ada worker yang memegang koneksi"
         );
-    }
-
-    struct FixedUtc;
-    impl FixedUtc {
-        fn at(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> Option<DateTime<Utc>> {
-            use chrono::TimeZone;
-            Utc.with_ymd_and_hms(y, mo, d, h, mi, 0).single()
-        }
     }
 
     #[test]
