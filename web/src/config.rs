@@ -11,7 +11,7 @@
 //! | `SESSION_TTL_HOURS` | `12` | how long a login lasts |
 //! | `TEMPLATES_DIR` | the source tree's `templates/` | where the tera templates are read from at start-up |
 //! | `DB_MAX_CONNECTIONS` | `20` | connection pool size |
-//! | `WHATSAPP_DAILY_CAP`, `WHATSAPP_GAP_MIN_SECS`, `WHATSAPP_GAP_MAX_SECS`, `WHATSAPP_QUIET_HOURS` | `1000`, `4`, `12`, `21:00-07:00` | the send limiter, read as the worker reads it, for the send budget on the admin WhatsApp page |
+//! | `WHATSAPP_DAILY_CAP`, `WHATSAPP_RAMP_START`, `WHATSAPP_GAP_MIN_SECS`, `WHATSAPP_GAP_MAX_SECS`, `WHATSAPP_QUIET_HOURS` | `1000`, `100`, `20`, `60`, `21:00-07:00` | the send limiter, read as the worker reads it, for the send budget on the admin WhatsApp page |
 //! | `WHATSAPP_SESSION_ID` | `default` | the WhatsApp session whose status the admin page and `GET /api/v1/whatsapp/status` show |
 //!
 //! `TEMPLATES_DIR` defaults to the `templates/` folder of the checkout the binary was built from
@@ -156,11 +156,12 @@ impl Config {
                 |s| s.parse::<u32>().ok().filter(|n| (1..=1000).contains(n)),
             )?;
         }
-        // The worker reads the same four (`worker::config::limiter_settings`): this tier only
+        // The worker reads the same five (`worker::config::limiter_settings`): this tier only
         // shows the day's budget they give.
         let setting = |name: &'static str| get(name).map(|v| Setting::new(name, v));
         config.whatsapp_limiter = LimiterConfig::from_settings(&LimiterSettings {
             daily_cap: setting("WHATSAPP_DAILY_CAP"),
+            ramp_start: setting("WHATSAPP_RAMP_START"),
             gap_min_secs: setting("WHATSAPP_GAP_MIN_SECS"),
             gap_max_secs: setting("WHATSAPP_GAP_MAX_SECS"),
             quiet_hours: setting("WHATSAPP_QUIET_HOURS"),
@@ -280,11 +281,13 @@ mod tests {
         let c = from(&[
             ("DATABASE_URL", "postgres://x@h/db"),
             ("WHATSAPP_DAILY_CAP", "50"),
+            ("WHATSAPP_RAMP_START", "25"),
             ("WHATSAPP_QUIET_HOURS", "off"),
             ("WHATSAPP_SESSION_ID", "kantor"),
         ])
         .unwrap();
         assert_eq!(c.whatsapp_limiter.daily_cap, 50);
+        assert_eq!(c.whatsapp_limiter.ramp_start, 25);
         assert_eq!(c.whatsapp_limiter.quiet_hours, None);
         assert_eq!(c.whatsapp_session_id, "kantor");
         let err = from(&[

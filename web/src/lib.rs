@@ -17,6 +17,7 @@ pub mod render;
 pub mod routes;
 pub mod server;
 pub mod state;
+pub mod whatsapp_connection;
 
 pub use config::Config;
 pub use error::WebError;

@@ -92,6 +92,7 @@ pub fn limiter_settings(get: impl Fn(&str) -> Option<String>) -> LimiterSettings
     let setting = |name: &'static str| get(name).map(|v| Setting::new(name, v));
     LimiterSettings {
         daily_cap: setting("WHATSAPP_DAILY_CAP"),
+        ramp_start: setting("WHATSAPP_RAMP_START"),
         gap_min_secs: setting("WHATSAPP_GAP_MIN_SECS"),
         gap_max_secs: setting("WHATSAPP_GAP_MAX_SECS"),
         quiet_hours: setting("WHATSAPP_QUIET_HOURS"),

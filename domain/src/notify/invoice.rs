@@ -52,6 +52,7 @@ pub(super) async fn invoice_logs(
     };
     #[derive(Serialize)]
     struct V<'a> {
+        recipient_name: &'a str,
         invoice_number: &'a str,
         po_number: &'a str,
         total: String,
@@ -61,6 +62,7 @@ pub(super) async fn invoice_logs(
     let text = render(
         "invoice_created.txt",
         &V {
+            recipient_name: &stokis_name,
             invoice_number: &number,
             po_number: &po_number,
             total: format_rupiah(total),

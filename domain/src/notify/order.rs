@@ -78,6 +78,7 @@ pub(super) async fn order_logs(
             items.truncate(LISTED_ITEMS);
             #[derive(Serialize)]
             struct V<'a> {
+                recipient_name: &'a str,
                 order_number: &'a str,
                 mitra_name: &'a str,
                 mitra_city: &'a str,
@@ -88,6 +89,7 @@ pub(super) async fn order_logs(
             let text = render(
                 "order_created.txt",
                 &V {
+                    recipient_name: &o.stokis_name,
                     order_number: &o.number,
                     mitra_name: &o.mitra_name,
                     mitra_city: &o.mitra_city,
@@ -101,6 +103,7 @@ pub(super) async fn order_logs(
         OrderEvent::Shipped => {
             #[derive(Serialize)]
             struct V<'a> {
+                recipient_name: &'a str,
                 order_number: &'a str,
                 stokis_name: &'a str,
                 total: &'a str,
@@ -108,6 +111,7 @@ pub(super) async fn order_logs(
             let text = render(
                 "order_shipped.txt",
                 &V {
+                    recipient_name: &o.mitra_name,
                     order_number: &o.number,
                     stokis_name: &o.stokis_name,
                     total: &total,
@@ -118,6 +122,7 @@ pub(super) async fn order_logs(
         OrderEvent::Rejected => {
             #[derive(Serialize)]
             struct V<'a> {
+                recipient_name: &'a str,
                 order_number: &'a str,
                 stokis_name: &'a str,
                 reason: &'a str,
@@ -125,6 +130,7 @@ pub(super) async fn order_logs(
             let text = render(
                 "order_rejected.txt",
                 &V {
+                    recipient_name: &o.mitra_name,
                     order_number: &o.number,
                     stokis_name: &o.stokis_name,
                     reason: o.reject_reason.as_deref().unwrap_or("-"),
@@ -159,6 +165,7 @@ mod tests {
     fn order_created_text_lists_items_and_total() {
         #[derive(Serialize)]
         struct V {
+            recipient_name: &'static str,
             order_number: &'static str,
             mitra_name: &'static str,
             mitra_city: &'static str,
@@ -169,6 +176,7 @@ mod tests {
         let text = render(
             "order_created.txt",
             &V {
+                recipient_name: "Stokis Sumber Rejeki",
                 order_number: "ORD-261128-000042",
                 mitra_name: "D'Fresto Dago",
                 mitra_city: "Bandung",
@@ -191,7 +199,8 @@ mod tests {
         .unwrap();
         assert_eq!(
             text,
-            "🛒 Order baru ORD-261128-000042 dari D'Fresto Dago (Bandung)\n\n\
+            "Halo Stokis Sumber Rejeki,\n\
+             🛒 Order baru ORD-261128-000042 dari D'Fresto Dago (Bandung)\n\n\
              • Ayam Fillet 1kg: 10 pak\n\
              • Saus Sambal 1L: 2 botol\n\n\
              Total: Rp 586.000\n\n\

@@ -52,11 +52,13 @@ pub(super) async fn po_logs(
     };
     #[derive(Serialize)]
     struct V<'a> {
+        recipient_name: &'a str,
         po_number: &'a str,
         total: String,
         reason: &'a str,
     }
     let values = V {
+        recipient_name: &stokis_name,
         po_number: &number,
         total: format_rupiah(total),
         reason: reason.as_deref().unwrap_or("-"),

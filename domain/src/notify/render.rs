@@ -84,6 +84,46 @@ fn tidy(text: &str) -> String {
 mod tests {
     use super::*;
 
+    /// The messages that go to many stokis and mitra each open with their name, so no one text
+    /// goes out identical to hundreds of numbers (WhatsApp bans senders of bulk copies). The
+    /// invoice run's reminders and alerts name the stokis in their heading; the report's text
+    /// greets its user itself.
+    #[test]
+    fn messages_to_stokis_and_mitra_greet_them_by_name() {
+        let values = |name: &str| {
+            serde_json::json!({
+                "recipient_name": name,
+                "order_number": "ORD-261128-000042",
+                "mitra_name": "D'Fresto Dago",
+                "mitra_city": "Bandung",
+                "items": [],
+                "more_items": 0,
+                "total": "Rp 586.000",
+                "stokis_name": "Stokis Sumber Rejeki",
+                "reason": "stok habis",
+                "po_number": "PO-261128-000007",
+                "invoice_number": "INV-261128-000003",
+                "due_date": "12 Des 2026",
+                "link": null,
+            })
+        };
+        for name in [
+            "order_created.txt",
+            "order_shipped.txt",
+            "order_rejected.txt",
+            "po_approved.txt",
+            "po_rejected.txt",
+            "po_shipped.txt",
+            "invoice_created.txt",
+        ] {
+            let sari = render(name, &values("Toko Bu Sari")).unwrap();
+            let budi = render(name, &values("Pak Budi")).unwrap();
+            assert!(sari.starts_with("Halo Toko Bu Sari,\n"), "{name}: {sari}");
+            assert!(budi.starts_with("Halo Pak Budi,\n"), "{name}: {budi}");
+            assert_ne!(sari, budi, "{name}");
+        }
+    }
+
     #[test]
     fn every_template_parses() {
         let tera = tera().expect("templates parse");

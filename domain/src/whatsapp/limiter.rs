@@ -1,6 +1,11 @@
 //! The WhatsApp send limiter, kept in PostgreSQL so every worker shares it: a daily cap per
-//! sender number (Asia/Jakarta day), a minimum gap with random jitter between two sends, and
-//! quiet hours. A message that may not go now is told when it may; nothing is ever dropped.
+//! sender number (Asia/Jakarta day) that ramps up over the first days after the number was
+//! paired, a random gap between two sends, and quiet hours. A message that may not go now is
+//! told when it may; nothing is ever dropped.
+//!
+//! The defaults are for a fresh number, which WhatsApp bans quickly when it sends fast and a
+//! lot from its first day: 20–60 s between sends, 100 messages on the day of pairing, doubling
+//! each day up to the plain cap (1000).
 //!
 //! One `whatsapp_rate` row per sender number is locked `FOR UPDATE` for the reservation, so two
 //! workers asking at once are served one after the other and the cap holds exactly.
@@ -14,8 +19,11 @@ use sqlx::PgConnection;
 /// How fast the one WhatsApp number may send. All times are WIB.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LimiterConfig {
-    /// Messages per sender number per Asia/Jakarta day.
+    /// Messages per sender number per Asia/Jakarta day, once the ramp has reached it.
     pub daily_cap: u32,
+    /// The cap on the Jakarta day the sender was paired; it doubles each day after until it
+    /// reaches `daily_cap`. Senders without a pairing date (console, fake) get `daily_cap`.
+    pub ramp_start: u32,
     /// The gap after a send is drawn uniformly from `min_gap..=max_gap`.
     pub min_gap: Duration,
     pub max_gap: Duration,
@@ -28,8 +36,9 @@ impl Default for LimiterConfig {
     fn default() -> Self {
         LimiterConfig {
             daily_cap: 1000,
-            min_gap: Duration::seconds(4),
-            max_gap: Duration::seconds(12),
+            ramp_start: 100,
+            min_gap: Duration::seconds(20),
+            max_gap: Duration::seconds(60),
             quiet_hours: Some((hm(21, 0), hm(7, 0))),
         }
     }
@@ -39,6 +48,7 @@ impl Default for LimiterConfig {
 #[derive(Debug, Clone, Default)]
 pub struct LimiterSettings {
     pub daily_cap: Option<Setting>,
+    pub ramp_start: Option<Setting>,
     pub gap_min_secs: Option<Setting>,
     pub gap_max_secs: Option<Setting>,
     pub quiet_hours: Option<Setting>,
@@ -50,13 +60,19 @@ fn hm(h: u32, m: u32) -> NaiveTime {
 
 impl LimiterConfig {
     /// The limiter from its settings (an absent one keeps its default): the daily cap
-    /// (1000), the gap between sends in seconds (4 to 12; decimals allowed) and the quiet
-    /// hours (`21:00-07:00`, or `off`). The worker and the web tier (which shows the budget)
+    /// (1000), the first day's cap of the ramp (100), the gap between sends in seconds (20 to
+    /// 60; decimals allowed) and the quiet hours (`21:00-07:00`, or `off`). The worker and the web tier (which shows the budget)
     /// read the same settings.
     pub fn from_settings(s: &LimiterSettings) -> Result<LimiterConfig, String> {
         let mut cfg = LimiterConfig::default();
         if let Some(v) = &s.daily_cap {
             cfg.daily_cap = v.whole_number()?;
+        }
+        if let Some(v) = &s.ramp_start {
+            cfg.ramp_start = v.whole_number()?;
+            if cfg.ramp_start == 0 {
+                return Err(format!("{}: must be at least 1", v.name));
+            }
         }
         if let Some(v) = &s.gap_min_secs {
             cfg.min_gap = parse_secs(v)?;
@@ -77,6 +93,19 @@ impl LimiterConfig {
             cfg.quiet_hours = parse_quiet_hours(v)?;
         }
         Ok(cfg)
+    }
+
+    /// The cap on Jakarta day `day` for a sender paired on `paired_on`: `ramp_start` that day
+    /// (and on any day before it, should the clocks disagree), doubling each day after, never
+    /// above `daily_cap`. Without a pairing date the plain cap holds.
+    pub fn cap_on(&self, day: NaiveDate, paired_on: Option<NaiveDate>) -> u32 {
+        let Some(paired_on) = paired_on else {
+            return self.daily_cap;
+        };
+        let days = (day - paired_on).num_days().max(0);
+        // 2^31 and more is past any cap a u32 holds: stop doubling there.
+        let ramped = u64::from(self.ramp_start) << days.min(31);
+        u32::try_from(ramped.min(u64::from(self.daily_cap))).unwrap_or(self.daily_cap)
     }
 
     /// True when `t` falls in quiet hours.
@@ -198,6 +227,7 @@ pub async fn reserve(
     .fetch_one(&mut *conn)
     .await?;
     let sent = if day == today { sent } else { 0 };
+    let cap = cfg.cap_on(today, paired_on(&mut *conn, sender).await?);
 
     if cfg.is_quiet(now) {
         return Ok(Slot::Wait {
@@ -205,7 +235,7 @@ pub async fn reserve(
             reason: WaitReason::QuietHours,
         });
     }
-    if i64::from(sent) >= i64::from(cfg.daily_cap) {
+    if i64::from(sent) >= i64::from(cap) {
         return Ok(Slot::Wait {
             until: cfg.next_day_opens(today),
             reason: WaitReason::DailyCap,
@@ -230,6 +260,20 @@ pub async fn reserve(
     .execute(&mut *conn)
     .await?;
     Ok(Slot::Granted)
+}
+
+/// The Jakarta day the session sending as `sender` was paired, if one was: the ramp counts from
+/// it. The most recent pairing wins should two sessions ever have held the same number.
+async fn paired_on(
+    conn: &mut PgConnection,
+    sender: &str,
+) -> Result<Option<NaiveDate>, sqlx::Error> {
+    let paired_at: Option<DateTime<Utc>> =
+        sqlx::query_scalar("SELECT max(paired_at) FROM whatsapp_sessions WHERE phone = $1")
+            .bind(sender)
+            .fetch_one(conn)
+            .await?;
+    Ok(paired_at.map(jakarta_date))
 }
 
 /// Gives back a reservation whose message certainly did not go out (no connection, a number
@@ -259,7 +303,12 @@ pub struct Budget {
     /// The sender number the counts are for (the most recently active one).
     pub sender: Option<String>,
     pub sent: i64,
+    /// Today's cap for that sender (ramped up after pairing).
     pub cap: i64,
+    /// The cap once the ramp is over (`WHATSAPP_DAILY_CAP`).
+    pub full_cap: i64,
+    /// The day the sender was paired, which the ramp counts from.
+    pub paired_on: Option<NaiveDate>,
     pub remaining: i64,
     /// The earliest moment the next message may go (now, after the gap, after quiet hours or
     /// tomorrow morning when the cap is reached).
@@ -289,7 +338,17 @@ pub async fn budget(
         }
         None => (None, 0, now),
     };
-    let cap = i64::from(cfg.daily_cap);
+    let paired = match &sender {
+        Some(s) => paired_on(&mut *conn, s).await?,
+        // Nothing sent yet: the number paired last is the one that will send.
+        None => sqlx::query_scalar::<_, Option<DateTime<Utc>>>(
+            "SELECT max(paired_at) FROM whatsapp_sessions WHERE phone IS NOT NULL",
+        )
+        .fetch_one(&mut *conn)
+        .await?
+        .map(jakarta_date),
+    };
+    let cap = i64::from(cfg.cap_on(today, paired));
     let sent = i64::from(sent);
     let mut next = gap_until.max(now);
     if sent >= cap {
@@ -308,6 +367,8 @@ pub async fn budget(
         sender,
         sent,
         cap,
+        full_cap: i64::from(cfg.daily_cap),
+        paired_on: paired,
         remaining: (cap - sent).max(0),
         next_send_at: next,
         quiet_now: cfg.is_quiet(now),
@@ -384,12 +445,14 @@ mod tests {
         let set = |name, v: &str| Some(Setting::new(name, v));
         let cfg = LimiterConfig::from_settings(&LimiterSettings {
             daily_cap: set("CAP", "50"),
+            ramp_start: set("RAMP", "10"),
             gap_min_secs: set("MIN", "0.5"),
             gap_max_secs: set("MAX", "2"),
             quiet_hours: set("QUIET", "off"),
         })
         .unwrap();
         assert_eq!(cfg.daily_cap, 50);
+        assert_eq!(cfg.ramp_start, 10);
         assert_eq!(cfg.min_gap, Duration::milliseconds(500));
         assert_eq!(cfg.max_gap, Duration::seconds(2));
         assert_eq!(cfg.quiet_hours, None);
@@ -403,22 +466,56 @@ mod tests {
         });
         assert!(quiet.unwrap_err().starts_with("QUIET: "));
         let gaps = LimiterConfig::from_settings(&LimiterSettings {
-            gap_min_secs: set("MIN", "20"),
+            gap_min_secs: set("MIN", "61"),
             ..LimiterSettings::default()
         });
         assert_eq!(gaps.unwrap_err(), "the longest gap is below MIN");
+        let ramp = LimiterConfig::from_settings(&LimiterSettings {
+            ramp_start: set("RAMP", "0"),
+            ..LimiterSettings::default()
+        });
+        assert_eq!(ramp.unwrap_err(), "RAMP: must be at least 1");
     }
 
     #[test]
     fn gaps_stay_in_range() {
         let cfg = LimiterConfig::default();
-        assert_eq!(cfg.gap(0.0), Duration::seconds(4));
-        assert_eq!(cfg.gap(1.0), Duration::seconds(12));
+        assert_eq!(cfg.gap(0.0), Duration::seconds(20));
+        assert_eq!(cfg.gap(0.5), Duration::seconds(40));
+        assert_eq!(cfg.gap(1.0), Duration::seconds(60));
         for _ in 0..100 {
             let u = random_unit();
             assert!((0.0..1.0).contains(&u));
             let g = cfg.gap(u);
-            assert!(g >= Duration::seconds(4) && g <= Duration::seconds(12));
+            assert!(g >= Duration::seconds(20) && g <= Duration::seconds(60));
         }
+    }
+
+    #[test]
+    fn the_daily_cap_ramps_from_the_pairing_day() {
+        let cfg = LimiterConfig::default();
+        let paired = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+        let day = |n: i64| paired + Duration::days(n);
+        let caps: Vec<u32> = (0..6).map(|n| cfg.cap_on(day(n), Some(paired))).collect();
+        assert_eq!(caps, [100, 200, 400, 800, 1000, 1000]);
+        assert_eq!(cfg.cap_on(day(400), Some(paired)), 1000);
+        // a clock behind the pairing day still gets the first day's cap, not more
+        assert_eq!(cfg.cap_on(day(-3), Some(paired)), 100);
+        // console and fake transports are never paired: the plain cap
+        assert_eq!(cfg.cap_on(day(0), None), 1000);
+        let small = LimiterConfig {
+            daily_cap: 300,
+            ramp_start: 50,
+            ..LimiterConfig::default()
+        };
+        let caps: Vec<u32> = (0..5).map(|n| small.cap_on(day(n), Some(paired))).collect();
+        assert_eq!(caps, [50, 100, 200, 300, 300]);
+        // a ramp starting above the cap is held to the cap
+        let odd = LimiterConfig {
+            daily_cap: 80,
+            ramp_start: 100,
+            ..LimiterConfig::default()
+        };
+        assert_eq!(odd.cap_on(day(0), Some(paired)), 80);
     }
 }

@@ -36,3 +36,6 @@ mod web_auth_sessions;
 mod web_auth_throttle;
 mod web_health;
 mod web_portals;
+mod whatsapp_portal;
+mod whatsapp_portal_browser;
+mod whatsapp_portal_limiter;

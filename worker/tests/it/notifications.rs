@@ -97,7 +97,8 @@ async fn a_new_order_tells_its_stokis_once_even_when_the_job_runs_twice() {
     assert_eq!(
         r.message,
         format!(
-            "🛒 Order baru {number} dari D'Fresto Dago (Bandung)\n\n\
+            "Halo Stokis Sumber Rejeki,\n\
+             🛒 Order baru {number} dari D'Fresto Dago (Bandung)\n\n\
              • Ayam Fillet 1kg: 10 pak\n\
              • Saus Sambal 1L: 2 pak\n\n\
              Total: Rp 586.000\n\n\
@@ -201,19 +202,23 @@ async fn shipping_and_rejection_tell_the_mitra_and_po_events_tell_the_stokis() {
             Notification::PurchaseOrderApproved {
                 purchase_order_id: po_id,
             },
-            format!("✅ PO {po_number} telah disetujui Finance.\nTotal: Rp 480.000"),
+            format!(
+                "Halo Stokis Sumber Rejeki,\n✅ PO {po_number} telah disetujui Finance.\nTotal: Rp 480.000"
+            ),
         ),
         (
             Notification::PurchaseOrderShipped {
                 purchase_order_id: po_id,
             },
-            format!("📦 PO {po_number} sedang dikirim dari gudang pusat."),
+            format!(
+                "Halo Stokis Sumber Rejeki,\n📦 PO {po_number} sedang dikirim dari gudang pusat."
+            ),
         ),
         (
             Notification::InvoiceCreated { invoice_id },
             // 14 days of payment terms from 28 Nov
             format!(
-                "📄 Invoice {invoice_number} untuk PO {po_number}\nJumlah: Rp 480.000\nJatuh tempo: 12 Des 2026"
+                "Halo Stokis Sumber Rejeki,\n📄 Invoice {invoice_number} untuk PO {po_number}\nJumlah: Rp 480.000\nJatuh tempo: 12 Des 2026"
             ),
         ),
     ] {

@@ -109,7 +109,11 @@ async fn quiet_hours_hold_messages_until_07_00_and_the_gap_spaces_sends() {
     let (db, _w) = world().await;
     let clock = FixedClock::at_jakarta(2026, 11, 28, 21, 30).shared();
     let fake = FakeMessenger::new();
-    let send = pipeline(&db, &clock, &fake, SendPolicy::default());
+    // A gap short enough for the running job to hold (the default 20-60 s may exceed it).
+    let mut policy = SendPolicy::default();
+    policy.limiter.min_gap = Duration::seconds(4);
+    policy.limiter.max_gap = Duration::seconds(12);
+    let send = pipeline(&db, &clock, &fake, policy);
     let ids = insert_logs(&db.pool, 2, "6281200000010", clock.now()).await;
     assert_eq!(
         send.step(ids[0], "night").await.unwrap(),

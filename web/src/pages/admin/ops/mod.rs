@@ -23,6 +23,19 @@ pub fn router() -> Router {
         .push(Router::with_path("jobs/{id}/retry").post(jobs::retry))
         .push(Router::with_path("whatsapp").get(whatsapp::show))
         .push(Router::with_path("whatsapp/{id:num}/retry").post(whatsapp::retry))
+        .push(Router::with_path("whatsapp/connection").get(whatsapp::connection))
+        .push(Router::with_path("whatsapp/pair-code").post(whatsapp::pair_code))
+        .push(
+            Router::with_path("whatsapp/logout")
+                .get(whatsapp::confirm_logout)
+                .post(whatsapp::logout),
+        )
+        .push(
+            Router::with_path("whatsapp/relink")
+                .get(whatsapp::confirm_relink)
+                .post(whatsapp::relink),
+        )
+        .push(Router::with_path("static/whatsapp.js").get(whatsapp::script))
         .push(
             Router::with_path("invoice-runs")
                 .get(invoice_runs::show)
