@@ -16,6 +16,7 @@ mod processes;
 mod sending;
 mod support;
 mod wa_events;
+mod wa_guard;
 mod wa_holder;
 mod wa_link;
 mod wa_sending;
