@@ -658,6 +658,26 @@ pub(super) async fn commit(
     Ok(applied)
 }
 
+/// An open invoice finance can pick for a bank line.
+#[derive(Debug, Clone, serde::Serialize, sqlx::FromRow)]
+pub struct InvoiceOption {
+    pub id: i64,
+    pub number: String,
+    pub stokis_code: String,
+    pub balance: i64,
+}
+
+/// Every invoice with a balance, oldest due first: the choices of the preview page.
+pub async fn open_invoices(conn: &mut PgConnection) -> Result<Vec<InvoiceOption>, DomainError> {
+    Ok(sqlx::query_as(
+        "SELECT i.id, i.number, s.code AS stokis_code, i.total - i.paid AS balance
+         FROM invoices i JOIN stokis s ON s.id = i.stokis_id
+         WHERE i.status <> 'PAID' ORDER BY i.due_date, i.id LIMIT 2000",
+    )
+    .fetch_all(conn)
+    .await?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -26,6 +26,7 @@ use crate::error::DomainError;
 use crate::role::Role;
 use crate::text_enum::text_enum;
 
+pub use bank::{InvoiceOption, open_invoices};
 pub use record::{ImportRecord, ImportSummary, get, list};
 pub use sheet::MAX_ROWS;
 

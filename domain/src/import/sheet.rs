@@ -95,7 +95,11 @@ pub fn read(file_name: &str, bytes: &[u8]) -> Result<Vec<Sheet>, DomainError> {
 
 fn looks_like_text(bytes: &[u8]) -> bool {
     let head = &bytes[..bytes.len().min(4096)];
-    std::str::from_utf8(head).is_ok() && !head.contains(&0)
+    // A character cut at the 4 KiB mark is still text.
+    std::str::from_utf8(head).map_or_else(|e| e.error_len().is_none(), |_| true)
+        && !head
+            .iter()
+            .any(|b| b.is_ascii_control() && !matches!(b, b'\t' | b'\r' | b'\n'))
 }
 
 fn csv_sheet(bytes: &[u8]) -> Result<Sheet, DomainError> {
