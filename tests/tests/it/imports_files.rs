@@ -70,9 +70,9 @@ pub fn csv(rows: &[&[&str]]) -> Vec<u8> {
     out.into_bytes()
 }
 
-/// The workbook converted to OpenDocument by LibreOffice, or `None` where `soffice` is not
+/// The workbook saved by LibreOffice as `ext` (`ods`, `xls`), or `None` where `soffice` is not
 /// installed.
-pub fn ods(xlsx_bytes: &[u8]) -> Option<Vec<u8>> {
+pub fn converted(xlsx_bytes: &[u8], ext: &str) -> Option<Vec<u8>> {
     if Command::new("soffice").arg("--version").output().is_err() {
         return None;
     }
@@ -91,12 +91,12 @@ pub fn ods(xlsx_bytes: &[u8]) -> Option<Vec<u8>> {
             "-env:UserInstallation=file://{}",
             dir.join("profile").display()
         ))
-        .args(["--headless", "--convert-to", "ods", "--outdir"])
+        .args(["--headless", "--convert-to", ext, "--outdir"])
         .arg(&dir)
         .arg(&file)
         .output()
         .unwrap();
-    let bytes = std::fs::read(dir.join("master.ods")).unwrap_or_else(|_| {
+    let bytes = std::fs::read(dir.join(format!("master.{ext}"))).unwrap_or_else(|_| {
         panic!(
             "LibreOffice did not convert: {}",
             String::from_utf8_lossy(&out.stderr)

@@ -20,6 +20,7 @@ mod imports_bank;
 mod imports_files;
 mod imports_master;
 mod imports_page;
+mod imports_templates;
 mod ops_api;
 mod ops_pages;
 mod pages_admin_finance;
