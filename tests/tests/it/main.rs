@@ -16,6 +16,7 @@ mod domain_billing;
 mod domain_orders;
 mod domain_purchase_orders;
 mod domain_whatsapp_link;
+mod imports_bad_files;
 mod imports_bank;
 mod imports_files;
 mod imports_master;

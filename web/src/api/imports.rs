@@ -47,14 +47,38 @@ pub async fn upload_limit(
     res: &mut Response,
     ctrl: &mut FlowCtrl,
 ) {
-    let path = req.uri().path();
-    if req.method() == salvo::http::Method::POST
-        && (path.ends_with("/imports")
-            || (path.starts_with("/imports/") && path.ends_with("/columns")))
-    {
-        req.set_secure_max_size(import::MAX_FILE_BYTES + FORM_OVERHEAD);
+    let path = req.uri().path().to_owned();
+    if req.method() == salvo::http::Method::POST && path.ends_with("/imports") {
+        let limit = import::MAX_FILE_BYTES + FORM_OVERHEAD;
+        let declared = req
+            .headers()
+            .get(salvo::http::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        // Said too big before a byte is read: the CSRF check would only see an unreadable form
+        // and call it expired, so the size is the answer here (nothing is written either way).
+        if declared.is_some_and(|n| n > limit) {
+            if crate::error::is_api(req) {
+                let refused = file_error(too_big());
+                res.status_code(refused.status());
+                res.render(Json(refused.body()));
+            } else {
+                crate::flash::set(res, "error", too_big());
+                res.render(salvo::writing::Redirect::other("/imports"));
+            }
+            ctrl.skip_rest();
+            return;
+        }
+        req.set_secure_max_size(limit);
     }
     ctrl.call_next(req, depot, res).await;
+}
+
+fn too_big() -> String {
+    format!(
+        "Berkas terlalu besar: maksimal {} MB",
+        import::MAX_FILE_BYTES / (1024 * 1024)
+    )
 }
 
 /// A multipart upload: `kind`, `file`, and optionally the columns of a bank statement chosen
@@ -91,12 +115,7 @@ pub async fn read_upload(req: &mut Request) -> Result<Upload, WebError> {
     let limit = import::MAX_FILE_BYTES + FORM_OVERHEAD;
     let form = match req.form_data_max_size(limit).await {
         Ok(form) => form,
-        Err(ParseError::PayloadTooLarge) => {
-            return Err(file_error(format!(
-                "Berkas terlalu besar: maksimal {} MB",
-                import::MAX_FILE_BYTES / (1024 * 1024)
-            )));
-        }
+        Err(ParseError::PayloadTooLarge) => return Err(file_error(too_big())),
         Err(e) => {
             return Err(WebError::BadRequest(format!(
                 "Kirim formulir multipart dengan kolom kind dan file: {e}"
