@@ -30,8 +30,9 @@ pub use bank::{InvoiceOption, open_invoices};
 pub use record::{ImportRecord, ImportSummary, get, list};
 pub use sheet::MAX_ROWS;
 
-/// The largest file an import takes; the web tier refuses bigger bodies before reading them.
-pub const MAX_FILE_BYTES: usize = 5 * 1024 * 1024;
+/// The largest file an import ever takes; the web tier refuses bodies over its configured
+/// limit (`IMPORT_MAX_MB`, at most this) before reading them.
+pub const MAX_FILE_BYTES: usize = 50 * 1024 * 1024;
 
 text_enum! {
     pub enum ImportKind {

@@ -137,3 +137,33 @@ async fn the_page_says_a_file_is_too_big_instead_of_calling_the_form_expired() {
         "{page}"
     );
 }
+
+#[tokio::test]
+async fn the_upload_limit_is_configured_and_stated_on_the_page() {
+    let app = tests::TestApp::spawn_with(|c| c.import_max_mb = 1).await;
+    tests::fixtures::World::build(&app.db.pool).await;
+    let pusat = app.user(Portal::Admin, "pusat").await;
+    let (_, page) = app.get_as(&pusat, Portal::Admin, "/imports").await;
+    assert!(page.contains("maksimal 1 MB"), "{page}");
+    let token = app.bearer(Portal::Admin, "pusat").await;
+    let (content_type, body) = multipart(
+        &[("kind", "PRODUCTS")],
+        "a.csv",
+        &vec![b'a'; 2 * 1024 * 1024],
+    );
+    let res = app
+        .client()
+        .post(app.url(Portal::Admin, "/api/v1/imports"))
+        .bearer_auth(token)
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(
+        body["error"]["fields"]["file"],
+        "Berkas terlalu besar: maksimal 1 MB"
+    );
+}

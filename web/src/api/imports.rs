@@ -49,7 +49,8 @@ pub async fn upload_limit(
 ) {
     let path = req.uri().path().to_owned();
     if req.method() == salvo::http::Method::POST && path.ends_with("/imports") {
-        let limit = import::MAX_FILE_BYTES + FORM_OVERHEAD;
+        let max_mb = max_mb(depot);
+        let limit = max_mb * 1024 * 1024 + FORM_OVERHEAD;
         let declared = req
             .headers()
             .get(salvo::http::header::CONTENT_LENGTH)
@@ -59,11 +60,11 @@ pub async fn upload_limit(
         // and call it expired, so the size is the answer here (nothing is written either way).
         if declared.is_some_and(|n| n > limit) {
             if crate::error::is_api(req) {
-                let refused = file_error(too_big());
+                let refused = file_error(too_big(max_mb));
                 res.status_code(refused.status());
                 res.render(Json(refused.body()));
             } else {
-                crate::flash::set(res, "error", too_big());
+                crate::flash::set(res, "error", too_big(max_mb));
                 res.render(salvo::writing::Redirect::other("/imports"));
             }
             ctrl.skip_rest();
@@ -74,11 +75,16 @@ pub async fn upload_limit(
     ctrl.call_next(req, depot, res).await;
 }
 
-fn too_big() -> String {
-    format!(
-        "Berkas terlalu besar: maksimal {} MB",
-        import::MAX_FILE_BYTES / (1024 * 1024)
-    )
+fn too_big(max_mb: usize) -> String {
+    format!("Berkas terlalu besar: maksimal {max_mb} MB")
+}
+
+/// The configured upload limit in MB (`IMPORT_MAX_MB`).
+pub fn max_mb(depot: &Depot) -> usize {
+    state::of(depot)
+        .map(|s| s.config.import_max_mb as usize)
+        .unwrap_or(5)
+        .min(import::MAX_FILE_BYTES / (1024 * 1024))
 }
 
 /// A multipart upload: `kind`, `file`, and optionally the columns of a bank statement chosen
@@ -111,11 +117,11 @@ pub fn column_choice(get: impl Fn(&str) -> Option<String>) -> ColumnChoice {
 }
 
 /// Reads the multipart form of an upload (the file from salvo's temporary copy).
-pub async fn read_upload(req: &mut Request) -> Result<Upload, WebError> {
-    let limit = import::MAX_FILE_BYTES + FORM_OVERHEAD;
+pub async fn read_upload(req: &mut Request, max_mb: usize) -> Result<Upload, WebError> {
+    let limit = max_mb * 1024 * 1024 + FORM_OVERHEAD;
     let form = match req.form_data_max_size(limit).await {
         Ok(form) => form,
-        Err(ParseError::PayloadTooLarge) => return Err(file_error(too_big())),
+        Err(ParseError::PayloadTooLarge) => return Err(file_error(too_big(max_mb))),
         Err(e) => {
             return Err(WebError::BadRequest(format!(
                 "Kirim formulir multipart dengan kolom kind dan file: {e}"
@@ -166,8 +172,8 @@ impl<'ex> Extractible<'ex> for Upload {
         refining_impl_trait,
         reason = "salvo calls this through the trait; naming WebError here keeps the error type visible"
     )]
-    async fn extract(req: &'ex mut Request, _depot: &'ex mut Depot) -> Result<Self, WebError> {
-        read_upload(req).await
+    async fn extract(req: &'ex mut Request, depot: &'ex mut Depot) -> Result<Self, WebError> {
+        read_upload(req, max_mb(depot)).await
     }
 }
 
@@ -181,10 +187,9 @@ impl EndpointArgRegister for Upload {
                 "file",
                 Object::with_type(BasicType::String)
                     .format(SchemaFormat::KnownFormat(KnownFormat::Binary))
-                    .description(format!(
-                        ".xlsx, .xls, .ods or .csv, at most {} MB",
-                        import::MAX_FILE_BYTES / (1024 * 1024)
-                    )),
+                    .description(
+                        ".xlsx, .xls, .ods or .csv, at most IMPORT_MAX_MB (5 MB unless configured)",
+                    ),
             )
             .required("file")
             .property(

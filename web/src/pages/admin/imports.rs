@@ -12,7 +12,7 @@ use serde::Serialize;
 use tera::Context;
 
 use super::{PER_PAGE, done, path_id, refused};
-use crate::api::imports::{column_choice, parse_kind, read_upload};
+use crate::api::imports::{column_choice, max_mb, parse_kind, read_upload};
 use crate::auth;
 use crate::download;
 use crate::error::WebError;
@@ -89,7 +89,7 @@ pub async fn show(
         "pager",
         &Pager::new(PATH, &Filters::new(), page, PER_PAGE, total),
     );
-    ctx.insert("max_mb", &(import::MAX_FILE_BYTES / (1024 * 1024)));
+    ctx.insert("max_mb", &max_mb(depot));
     ctx.insert("max_rows", &import::MAX_ROWS);
     render::page(req, depot, res, "admin/imports.html", ctx)
 }
@@ -103,7 +103,7 @@ pub async fn upload_file(
 ) -> Result<(), WebError> {
     let actor = auth::require_role(depot, ROLES)?.actor.clone();
     let state = state::of(depot)?.clone();
-    let upload = match read_upload(req).await {
+    let upload = match read_upload(req, max_mb(depot)).await {
         Ok(u) => u,
         Err(e) => return refuse(res, e),
     };
