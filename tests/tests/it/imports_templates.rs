@@ -76,6 +76,13 @@ async fn the_template_with_current_data_imports_back_unchanged_and_shows_one_edi
         "{same}"
     );
 
+    let (_, page) = api
+        .app
+        .get_as(&pusat, Portal::Admin, &format!("/imports/{}", same["id"]))
+        .await;
+    assert!(page.contains("Tidak ada perubahan"), "{page}");
+    assert!(!page.contains("Terapkan impor"), "{page}");
+
     // Ayam's mitra price edited (column 5 = Harga Mitra) and the old product switched on.
     let ayam = rows
         .iter()

@@ -173,6 +173,13 @@ impl<'ex> Extractible<'ex> for Upload {
         reason = "salvo calls this through the trait; naming WebError here keeps the error type visible"
     )]
     async fn extract(req: &'ex mut Request, depot: &'ex mut Depot) -> Result<Self, WebError> {
+        // A role that imports nothing is refused before its upload is read.
+        let user = crate::auth::current_user(depot)?;
+        if ImportKind::for_role(user.actor.role).is_empty() {
+            return Err(WebError::Forbidden(
+                "Impor hanya untuk Pusat (data master) dan Finance (mutasi bank)".to_owned(),
+            ));
+        }
         read_upload(req, max_mb(depot)).await
     }
 }
