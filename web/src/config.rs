@@ -12,6 +12,7 @@
 //! | `TEMPLATES_DIR` | the source tree's `templates/` | where the tera templates are read from at start-up |
 //! | `DB_MAX_CONNECTIONS` | `20` | connection pool size |
 //! | `WHATSAPP_DAILY_CAP`, `WHATSAPP_RAMP_START`, `WHATSAPP_GAP_MIN_SECS`, `WHATSAPP_GAP_MAX_SECS`, `WHATSAPP_QUIET_HOURS` | `1000`, `100`, `20`, `60`, `21:00-07:00` | the send limiter, read as the worker reads it, for the send budget on the admin WhatsApp page |
+//! | `IMPORT_MAX_MB` | `5` | the largest spreadsheet an import takes (1–50 MB), stated on the upload page |
 //! | `WHATSAPP_SESSION_ID` | `default` | the WhatsApp session whose status the admin page and `GET /api/v1/whatsapp/status` show |
 //!
 //! `TEMPLATES_DIR` defaults to the `templates/` folder of the checkout the binary was built from
@@ -43,6 +44,8 @@ pub struct Config {
     /// The worker's send limiter settings (the budget shown on the admin page).
     pub whatsapp_limiter: LimiterConfig,
     pub whatsapp_session_id: String,
+    /// The largest import upload, in MB (`IMPORT_MAX_MB`).
+    pub import_max_mb: u32,
     /// BENCH ONLY (`DFRESTO_BENCH_SKIP_ENQUEUE=1`): enqueue no jobs, see
     /// [`jobs::skip_enqueue_for_bench`].
     pub bench_skip_enqueue: bool,
@@ -84,6 +87,7 @@ impl Config {
             db_max_connections: 20,
             whatsapp_limiter: LimiterConfig::default(),
             whatsapp_session_id: "default".to_owned(),
+            import_max_mb: 5,
             bench_skip_enqueue: false,
         }
     }
@@ -136,6 +140,12 @@ impl Config {
         }
         if let Some(v) = get("COOKIE_SECURE") {
             config.cookie_secure = parse("COOKIE_SECURE", &v, "true or false", parse_bool)?;
+        }
+        if let Some(v) = get("IMPORT_MAX_MB") {
+            config.import_max_mb =
+                parse("IMPORT_MAX_MB", &v, "a whole number of MB, 1 to 50", |s| {
+                    s.parse::<u32>().ok().filter(|n| (1..=50).contains(n))
+                })?;
         }
         if let Some(v) = get("SESSION_TTL_HOURS") {
             config.session_ttl_hours = parse(

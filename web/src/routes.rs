@@ -45,6 +45,7 @@ fn portal_router(sites: &Arc<SiteResolver>) -> Router {
     let only = |portal| SiteFilter::new(sites.clone(), SiteMatch::Only(portal));
     let logged_in = |router: Router| router.hoop(auth::require_login).hoop(auth::check_csrf);
     Router::with_filter(SiteFilter::new(sites.clone(), SiteMatch::AnyPortal))
+        .hoop(crate::api::imports::upload_limit)
         .hoop(auth::load_session)
         .get(pages::portal_home)
         .push(

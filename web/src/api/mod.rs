@@ -15,6 +15,7 @@ pub mod caller;
 pub mod documents;
 pub mod history;
 pub mod idempotency;
+pub mod imports;
 pub mod invoices;
 pub mod lines;
 pub mod openapi;
@@ -51,4 +52,5 @@ pub fn v1() -> Router {
         .push(whatsapp::router())
         .push(reports::router())
         .push(documents::router())
+        .push(imports::router())
 }

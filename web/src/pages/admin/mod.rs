@@ -8,6 +8,7 @@
 mod aging;
 mod approvals;
 mod dashboard;
+mod imports;
 mod invoices;
 mod master_mitra;
 mod master_products;
@@ -119,6 +120,16 @@ pub fn router() -> Router {
         .push(Router::with_path("users/{id:num}/deactivate").post(master_users::deactivate))
         .push(Router::with_path("users/{id:num}/activate").post(master_users::activate))
         .push(Router::with_path("users/{id:num}/password").post(master_users::reset_password))
+        // PUSAT (master data) and FINANCE (bank statements): spreadsheet imports
+        .push(
+            Router::with_path("imports")
+                .get(imports::show)
+                .post(imports::upload_file),
+        )
+        .push(Router::with_path("imports/template/{kind}").get(imports::template))
+        .push(Router::with_path("imports/{id:num}").get(imports::show_import))
+        .push(Router::with_path("imports/{id:num}/commit").post(imports::apply))
+        .push(Router::with_path("imports/{id:num}/columns").post(imports::pick_columns))
         // PUSAT and FINANCE: job queues, WhatsApp log and budget, the daily invoice run
         .push(ops::router())
 }
