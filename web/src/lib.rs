@@ -15,6 +15,7 @@ pub mod migrate;
 pub mod pages;
 pub mod render;
 pub mod routes;
+pub mod security_headers;
 pub mod server;
 pub mod state;
 
