@@ -12,6 +12,7 @@
 //! | `TEMPLATES_DIR` | the source tree's `templates/` | where the tera templates are read from at start-up |
 //! | `DB_MAX_CONNECTIONS` | `20` | connection pool size |
 //! | `WHATSAPP_DAILY_CAP`, `WHATSAPP_GAP_MIN_SECS`, `WHATSAPP_GAP_MAX_SECS`, `WHATSAPP_QUIET_HOURS` | `1000`, `4`, `12`, `21:00-07:00` | the send limiter, read as the worker reads it, for the send budget on the admin WhatsApp page |
+//! | `BODY_READ_TIMEOUT_SECS` | `15` | how long a request body may take to arrive before the request is answered 408 (a slow body must not hold a connection) |
 //! | `WHATSAPP_SESSION_ID` | `default` | the WhatsApp session whose status the admin page and `GET /api/v1/whatsapp/status` show |
 //!
 //! `TEMPLATES_DIR` defaults to the `templates/` folder of the checkout the binary was built from
@@ -46,6 +47,8 @@ pub struct Config {
     /// BENCH ONLY (`DFRESTO_BENCH_SKIP_ENQUEUE=1`): enqueue no jobs, see
     /// [`jobs::skip_enqueue_for_bench`].
     pub bench_skip_enqueue: bool,
+    /// `BODY_READ_TIMEOUT_SECS`: the longest a request body may take to arrive.
+    pub body_read_timeout_secs: u64,
 }
 
 /// A configuration value that can't be used, with what to do about it.
@@ -85,6 +88,7 @@ impl Config {
             whatsapp_limiter: LimiterConfig::default(),
             whatsapp_session_id: "default".to_owned(),
             bench_skip_enqueue: false,
+            body_read_timeout_secs: 15,
         }
     }
 
@@ -168,6 +172,14 @@ impl Config {
         .map_err(ConfigError::Whatsapp)?;
         if let Some(v) = get("WHATSAPP_SESSION_ID") {
             config.whatsapp_session_id = v.trim().to_owned();
+        }
+        if let Some(v) = get("BODY_READ_TIMEOUT_SECS") {
+            config.body_read_timeout_secs = parse(
+                "BODY_READ_TIMEOUT_SECS",
+                &v,
+                "a whole number of seconds between 1 and 300",
+                |s| s.parse::<u64>().ok().filter(|n| (1..=300).contains(n)),
+            )?;
         }
         // Only an explicit `1`: a stray `true` or `0` must not silence every notification.
         config.bench_skip_enqueue = get(BENCH_SKIP_ENQUEUE_VAR).is_some_and(|v| v.trim() == "1");

@@ -140,6 +140,7 @@ pub fn build(config: Config, pool: PgPool, clock: SharedClock) -> Result<Service
         .hoop(access_log)
         .hoop(crate::security_headers::security_headers)
         .hoop(affix_state::inject(state))
+        .hoop(crate::input_guard::input_guard)
         .catcher(Catcher::default().hoop(catch_errors)))
 }
 

@@ -17,6 +17,7 @@ mod domain_orders;
 mod domain_purchase_orders;
 mod domain_whatsapp_link;
 mod hardening_headers;
+mod hardening_input;
 mod hardening_invoice_run;
 mod hardening_login;
 mod ops_api;

@@ -105,10 +105,20 @@ pub async fn login(req: &mut Request, depot: &mut Depot) -> Result<Json<LoginRes
     let Some(portal) = host::portal_of(req) else {
         return Err(WebError::not_found());
     };
-    let body: LoginRequest = req.parse_json().await.map_err(|_| {
-        WebError::BadRequest(
-            "Body harus JSON {\"username\": \"…\", \"password\": \"…\"}.".to_owned(),
-        )
+    // Through the API's JSON reader: 415 without the JSON content type, 422 per field (a NUL
+    // byte in a username is refused here, not by PostgreSQL).
+    let body: LoginRequest = crate::api::body::read(req).await.map_err(|e| match e {
+        // Not JSON at all: the answer this endpoint always gave.
+        WebError::Validation { fields, .. }
+            if fields
+                .get(crate::api::body::BODY_FIELD)
+                .is_some_and(|m| m != crate::api::body::NOT_TEXT) =>
+        {
+            WebError::BadRequest(
+                "Body harus JSON {\"username\": \"…\", \"password\": \"…\"}.".to_owned(),
+            )
+        }
+        other => other,
     })?;
     let ip = auth::client_ip(req, &state);
     let user_agent = req
