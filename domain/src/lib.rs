@@ -9,6 +9,7 @@ pub mod clock;
 pub mod document;
 pub mod error;
 pub mod history;
+pub mod idempotency;
 pub mod input;
 pub mod invoice;
 pub mod invoice_run;

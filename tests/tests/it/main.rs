@@ -16,6 +16,7 @@ mod domain_billing;
 mod domain_orders;
 mod domain_purchase_orders;
 mod domain_whatsapp_link;
+mod hardening_api_contract;
 mod hardening_headers;
 mod hardening_input;
 mod hardening_invoice_run;
