@@ -208,7 +208,19 @@ impl EndpointOutRegister for WebError {
                 "409",
                 "invalid_transition | insufficient_stock | credit_blocked | conflict",
             ),
-            ("422", "validation_failed: see `fields`"),
+            (
+                "408",
+                "request_timeout: the body did not arrive within the body timeout",
+            ),
+            ("413", "payload_too_large: the body is over its limit"),
+            (
+                "415",
+                "unsupported_media_type: a body without Content-Type: application/json",
+            ),
+            (
+                "422",
+                "validation_failed: see `fields` | idempotency_key_reused",
+            ),
             ("429", "too_many_requests: see the Retry-After header"),
             ("500", "internal: logged on the server"),
         ] {

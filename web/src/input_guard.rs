@@ -9,6 +9,7 @@
 //!   the body timeout (408); each field without control characters except `\t \n \r` in the
 //!   multi-line fields ([`is_multiline`]), at most [`MAX_TEXT_CHARS`]; refused with the usual
 //!   flash and redirect back.
+//! - Multipart bodies (uploads) are left to their endpoint, which knows its size limit.
 //! - API bodies other than multipart: read within the JSON limit (422 on `body`, the API's
 //!   documented answer) and the body timeout here; the JSON extractor (`api::body`) checks every string in them with [`text_problem`].
 //!
@@ -225,10 +226,11 @@ async fn check(req: &mut Request, timeout: Duration) -> Result<(), Refusal> {
         }
         return Ok(());
     }
-    if !is_form(req) {
+    // Multipart uploads are read by their own handler, with its own limit (no page has one yet).
+    if !is_form(req) || is_multipart(req) {
         return Ok(());
     }
-    if !is_multipart(req) {
+    {
         match tokio::time::timeout(timeout, req.payload_with_max_size(MAX_FORM_BYTES)).await {
             Err(_) => return Err(Refusal::Error(too_slow(timeout))),
             Ok(Err(ParseError::PayloadTooLarge)) => {

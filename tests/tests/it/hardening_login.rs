@@ -35,6 +35,7 @@ async fn fifty_parallel_guesses_for_fifty_usernames_from_one_address_check_at_mo
         "{answers:?}"
     );
     let rows = app.count("SELECT count(*) FROM login_attempts").await;
+    eprintln!("one address, 50 usernames: {checked} of 50 checked");
     assert!((1..=5).contains(&checked), "{checked} checked: {answers:?}");
     assert_eq!(rows, i64::try_from(checked).unwrap());
     assert_eq!(
@@ -61,6 +62,7 @@ async fn fifty_parallel_guesses_for_one_username_from_fifty_addresses_check_at_m
         .iter()
         .filter(|s| **s != StatusCode::TOO_MANY_REQUESTS)
         .count();
+    eprintln!("one username, 50 addresses: {checked} of 50 checked");
     assert!((1..=5).contains(&checked), "{checked} checked: {answers:?}");
     assert_eq!(
         app.count("SELECT count(*) FROM login_attempts").await,
