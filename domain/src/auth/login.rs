@@ -30,7 +30,7 @@ pub struct Attempt<'a> {
     /// forwarded one).
     pub ip: &'a str,
     pub user_agent: Option<&'a str>,
-    /// The browser's known-device cookie value, if any (stored hashed on success; a browser
+    /// The browser's known-device cookie value, if any (stored hashed with the attempt; a browser
     /// that logged in as the user recently is not slowed by others' failures).
     pub device: Option<&'a str>,
     /// The portal the attempt was made on.
@@ -131,12 +131,12 @@ pub async fn log_in(
         Ok(id) => id,
         Err(retry_after) => return Err(LoginError::Throttled { retry_after }),
     };
-    let checked = check(conn, clock, attempt, &username, id, device.as_deref()).await;
+    let checked = check(conn, clock, attempt, &username, id).await;
     if let Err(e) = &checked
         && matches!(e, LoginError::Database(_) | LoginError::Internal(_))
     {
         // Not the caller's failure: the pending row must not count against them.
-        if let Err(e) = throttle::settle(conn, id, None, None).await {
+        if let Err(e) = throttle::settle(conn, id, None).await {
             tracing::warn!(error = %e, "login: pending attempt not removed");
         }
     }
@@ -149,7 +149,6 @@ async fn check(
     attempt: &Attempt<'_>,
     username: &str,
     id: i64,
-    device: Option<&str>,
 ) -> Result<LoggedIn, LoginError> {
     let user: Option<UserRow> = if username.len() > MAX_USERNAME
         || attempt.password.len() > MAX_PASSWORD
@@ -170,17 +169,17 @@ async fn check(
         }
     };
     let Some((user_id, _, active, role)) = user.filter(|_| matched) else {
-        throttle::settle(conn, id, Some(false), None).await?;
+        throttle::settle(conn, id, Some(false)).await?;
         return Err(LoginError::BadCredentials);
     };
     if !active {
-        throttle::settle(conn, id, None, None).await?;
+        throttle::settle(conn, id, None).await?;
         return Err(LoginError::Inactive);
     }
     let role: Role = role.parse().map_err(LoginError::Internal)?;
     if !attempt.portal.allows(role) {
         // Refused before any session exists; the password was right, so no failure is counted.
-        throttle::settle(conn, id, None, None).await?;
+        throttle::settle(conn, id, None).await?;
         return Err(LoginError::WrongPortal {
             role,
             portal: role.portal(),
@@ -209,7 +208,7 @@ async fn check(
             "the new session cannot be read back".into(),
         ));
     };
-    throttle::settle(&mut tx, id, Some(true), device).await?;
+    throttle::settle(&mut tx, id, Some(true)).await?;
     sqlx::query("UPDATE users SET last_login_at = $2 WHERE id = $1")
         .bind(user_id)
         .bind(now)

@@ -10,7 +10,9 @@
 //!   since the username's last successful login (within 24 hours) the next attempt must wait
 //!   30 s, doubling per further failure up to 15 minutes, counted from the last failure;
 //! - a browser (known-device cookie) or an address that logged in successfully as the user within
-//!   30 days is exempt from the username delay, so someone else's guessing cannot keep staff out.
+//!   30 days is exempt from the username delay, so someone else's guessing cannot keep staff out;
+//!   such a browser is not held by the address block either: it has its own quota of 5 failures
+//!   per 15 minutes for that username.
 
 use chrono::{DateTime, Duration, Utc};
 use sha2::{Digest, Sha256};
@@ -103,12 +105,13 @@ async fn admit_once(
     let verdict = judge(&mut tx, key, now).await?;
     let out = if verdict == Verdict::Admit {
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO login_attempts (username, ip, success, at) VALUES ($1, $2, NULL, $3)
-             RETURNING id",
+            "INSERT INTO login_attempts (username, ip, success, at, device)
+             VALUES ($1, $2, NULL, $3, $4) RETURNING id",
         )
         .bind(key.username)
         .bind(key.ip)
         .bind(now)
+        .bind(key.device)
         .fetch_one(&mut *tx)
         .await?;
         Ok(id)
@@ -125,14 +128,43 @@ pub async fn judge(
     key: &Key<'_>,
     now: DateTime<Utc>,
 ) -> Result<Verdict, sqlx::Error> {
-    // Address: failures and attempts still being checked, newest first. Bounded: admission keeps
-    // them at MAX_FAILURES or fewer.
-    let rows: Vec<(DateTime<Utc>, Option<bool>)> = sqlx::query_as(
-        "SELECT at, success FROM login_attempts
-          WHERE ip = $1 AND success IS NOT TRUE AND at > $2 AND at <= $3
-          ORDER BY at DESC LIMIT 100",
-    )
-    .bind(key.ip)
+    // A browser that logged in as this user: its own quota (per username and browser) instead
+    // of the address's, so others failing from the same address cannot keep it out.
+    let known_device: bool = match key.device {
+        Some(device) => {
+            sqlx::query_scalar(
+                "SELECT EXISTS (SELECT 1 FROM login_attempts
+                                 WHERE username = $1 AND device = $2 AND success
+                                   AND at > $3 AND at <= $4)",
+            )
+            .bind(key.username)
+            .bind(device)
+            .bind(now - KNOWN_FOR)
+            .bind(now)
+            .fetch_one(&mut *conn)
+            .await?
+        }
+        None => false,
+    };
+    // Failures and attempts still being checked, newest first. Bounded: admission keeps them at
+    // MAX_FAILURES or fewer.
+    let rows: Vec<(DateTime<Utc>, Option<bool>)> = if known_device {
+        sqlx::query_as(
+            "SELECT at, success FROM login_attempts
+              WHERE username = $1 AND device = $2 AND success IS NOT TRUE
+                AND at > $3 AND at <= $4
+              ORDER BY at DESC LIMIT 100",
+        )
+        .bind(key.username)
+        .bind(key.device)
+    } else {
+        sqlx::query_as(
+            "SELECT at, success FROM login_attempts
+              WHERE ip = $1 AND success IS NOT TRUE AND at > $2 AND at <= $3
+              ORDER BY at DESC LIMIT 100",
+        )
+        .bind(key.ip)
+    }
     .bind(now - WINDOW)
     .bind(now)
     .fetch_all(&mut *conn)
@@ -147,6 +179,9 @@ pub async fn judge(
     }
     if i64::try_from(rows.len()).unwrap_or(i64::MAX) >= MAX_FAILURES {
         return Ok(Verdict::Busy);
+    }
+    if known_device {
+        return Ok(Verdict::Admit);
     }
 
     // Username: a delay, unless this browser or address is one the user logged in from.
@@ -206,20 +241,18 @@ pub fn user_delay(failures: i64) -> Option<Duration> {
     Some(delay.min(USER_MAX_DELAY))
 }
 
-/// Settles a checked attempt: `Some(true)` success (with the browser's device hash), `Some(false)`
-/// failure, `None` not counted at all (right password but the account cannot log in here).
+/// Settles a checked attempt: `Some(true)` success, `Some(false)` failure, `None` not counted
+/// at all (right password but the account cannot log in here).
 pub async fn settle(
     conn: &mut PgConnection,
     id: i64,
     outcome: Option<bool>,
-    device: Option<&str>,
 ) -> Result<(), sqlx::Error> {
     match outcome {
         Some(success) => {
-            sqlx::query("UPDATE login_attempts SET success = $2, device = $3 WHERE id = $1")
+            sqlx::query("UPDATE login_attempts SET success = $2 WHERE id = $1")
                 .bind(id)
                 .bind(success)
-                .bind(device.filter(|_| success))
                 .execute(&mut *conn)
                 .await?;
         }

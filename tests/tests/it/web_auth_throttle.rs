@@ -193,3 +193,36 @@ async fn five_failures_from_one_address_block_it_for_any_username() {
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
 }
+
+#[tokio::test]
+async fn guessing_from_a_shared_address_does_not_keep_out_a_browser_that_logged_in_there() {
+    let app = TestApp::spawn_with(|c| c.trusted_proxies = vec!["127.0.0.1".parse().unwrap()]).await;
+    World::build(&app.db.pool).await;
+    // The office NAT: the stokis's own browser logged in from it yesterday.
+    let office = "198.51.100.1";
+    let own = app.client();
+    assert_eq!(
+        form_login(&app, &own, office, DEMO_PASSWORD).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    app.clock.advance(Duration::days(1));
+    // Someone behind the same address fails five times: the address is blocked.
+    for _ in 0..5 {
+        let res = form_login(&app, &app.client(), office, "tebakan").await;
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    }
+    let res = form_login(&app, &app.client(), office, DEMO_PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    // The stokis's own browser still gets in from there.
+    let res = form_login(&app, &own, office, DEMO_PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    // With its own quota: five wrong passwords from it (once that session has expired and the
+    // login form shows again), then it waits too.
+    app.clock.advance(Duration::hours(13));
+    for _ in 0..5 {
+        let res = form_login(&app, &own, office, "salah").await;
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    }
+    let res = form_login(&app, &own, office, DEMO_PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+}
