@@ -10,6 +10,7 @@ pub mod document;
 pub mod error;
 pub mod history;
 pub mod import;
+pub mod idempotency;
 pub mod input;
 pub mod invoice;
 pub mod invoice_run;

@@ -13,6 +13,7 @@
 //! | `DB_MAX_CONNECTIONS` | `20` | connection pool size |
 //! | `WHATSAPP_DAILY_CAP`, `WHATSAPP_RAMP_START`, `WHATSAPP_GAP_MIN_SECS`, `WHATSAPP_GAP_MAX_SECS`, `WHATSAPP_QUIET_HOURS` | `1000`, `100`, `20`, `60`, `21:00-07:00` | the send limiter, read as the worker reads it, for the send budget on the admin WhatsApp page |
 //! | `IMPORT_MAX_MB` | `5` | the largest spreadsheet an import takes (1–50 MB), stated on the upload page |
+//! | `BODY_READ_TIMEOUT_SECS` | `15` | how long a request body may take to arrive before the request is answered 408 (a slow body must not hold a connection) |
 //! | `WHATSAPP_SESSION_ID` | `default` | the WhatsApp session whose status the admin page and `GET /api/v1/whatsapp/status` show |
 //!
 //! `TEMPLATES_DIR` defaults to the `templates/` folder of the checkout the binary was built from
@@ -49,6 +50,8 @@ pub struct Config {
     /// BENCH ONLY (`DFRESTO_BENCH_SKIP_ENQUEUE=1`): enqueue no jobs, see
     /// [`jobs::skip_enqueue_for_bench`].
     pub bench_skip_enqueue: bool,
+    /// `BODY_READ_TIMEOUT_SECS`: the longest a request body may take to arrive.
+    pub body_read_timeout_secs: u64,
 }
 
 /// A configuration value that can't be used, with what to do about it.
@@ -89,6 +92,7 @@ impl Config {
             whatsapp_session_id: "default".to_owned(),
             import_max_mb: 5,
             bench_skip_enqueue: false,
+            body_read_timeout_secs: 15,
         }
     }
 
@@ -179,6 +183,14 @@ impl Config {
         .map_err(ConfigError::Whatsapp)?;
         if let Some(v) = get("WHATSAPP_SESSION_ID") {
             config.whatsapp_session_id = v.trim().to_owned();
+        }
+        if let Some(v) = get("BODY_READ_TIMEOUT_SECS") {
+            config.body_read_timeout_secs = parse(
+                "BODY_READ_TIMEOUT_SECS",
+                &v,
+                "a whole number of seconds between 1 and 300",
+                |s| s.parse::<u64>().ok().filter(|n| (1..=300).contains(n)),
+            )?;
         }
         // Only an explicit `1`: a stray `true` or `0` must not silence every notification.
         config.bench_skip_enqueue = get(BENCH_SKIP_ENQUEUE_VAR).is_some_and(|v| v.trim() == "1");

@@ -41,6 +41,14 @@ pub enum WebError {
         message: String,
         retry_after_secs: u64,
     },
+    /// A refusal with its own status and API code (413 `payload_too_large`, 415
+    /// `unsupported_media_type`, 408 `request_timeout`, 422 `idempotency_key_reused`).
+    #[error("{message}")]
+    Refused {
+        status: StatusCode,
+        code: &'static str,
+        message: String,
+    },
     /// Anything the caller can't fix; the text is logged, and the client sees a generic message.
     #[error("internal error: {0}")]
     Internal(String),
@@ -82,6 +90,7 @@ impl WebError {
             WebError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::Conflict { .. } => StatusCode::CONFLICT,
             WebError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            WebError::Refused { status, .. } => *status,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -95,6 +104,7 @@ impl WebError {
             WebError::Validation { .. } => "validation_failed",
             WebError::Conflict { code, .. } => code,
             WebError::TooManyRequests { .. } => "too_many_requests",
+            WebError::Refused { code, .. } => code,
             WebError::Internal(_) => "internal",
         }
     }
@@ -198,7 +208,19 @@ impl EndpointOutRegister for WebError {
                 "409",
                 "invalid_transition | insufficient_stock | credit_blocked | conflict",
             ),
-            ("422", "validation_failed: see `fields`"),
+            (
+                "408",
+                "request_timeout: the body did not arrive within the body timeout",
+            ),
+            ("413", "payload_too_large: the body is over its limit"),
+            (
+                "415",
+                "unsupported_media_type: a body without Content-Type: application/json",
+            ),
+            (
+                "422",
+                "validation_failed: see `fields` | idempotency_key_reused",
+            ),
             ("429", "too_many_requests: see the Retry-After header"),
             ("500", "internal: logged on the server"),
         ] {

@@ -12,7 +12,6 @@ use salvo::affix_state;
 use salvo::catcher::Catcher;
 use salvo::conn::tcp::TcpAcceptor;
 use salvo::http::StatusCode;
-use salvo::http::header::{HeaderName, HeaderValue};
 use salvo::server::ServerHandle;
 use salvo::writing::Json;
 use salvo::{Depot, FlowCtrl, Request, Response, Server, Service, handler};
@@ -139,8 +138,9 @@ pub fn build(config: Config, pool: PgPool, clock: SharedClock) -> Result<Service
     // Service-level hoops run for unmatched requests too, so the catcher finds the state.
     Ok(Service::new(routes::router(&sites))
         .hoop(access_log)
-        .hoop(security_headers)
+        .hoop(crate::security_headers::security_headers)
         .hoop(affix_state::inject(state))
+        .hoop(crate::input_guard::input_guard)
         .catcher(Catcher::default().hoop(catch_errors)))
 }
 
@@ -156,21 +156,6 @@ async fn access_log(req: &mut Request, depot: &mut Depot, res: &mut Response, ct
         tracing::debug!(method = %req.method(), path, status, ms, "request");
     } else {
         tracing::info!(method = %req.method(), path, status, ms, "request");
-    }
-}
-
-#[handler]
-async fn security_headers(res: &mut Response) {
-    let headers = res.headers_mut();
-    for (name, value) in [
-        ("x-content-type-options", "nosniff"),
-        ("x-frame-options", "DENY"),
-        ("referrer-policy", "same-origin"),
-    ] {
-        headers.insert(
-            HeaderName::from_static(name),
-            HeaderValue::from_static(value),
-        );
     }
 }
 

@@ -1,4 +1,4 @@
-//! Logging in: the throttle (5 failures per username and per address in 15 minutes), the
+//! Logging in: the throttle (`throttle.rs`: per address, and a growing delay per username), the
 //! credential check, the portal check, and opening the session — for the login form and the
 //! API's `POST /auth/login` alike.
 //!
@@ -6,19 +6,16 @@
 //! learns nothing), and the portal only after the password matched (a wrong portal is no hint
 //! that a username exists).
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::Duration;
 use sqlx::{Connection, PgConnection};
 use std::sync::OnceLock;
 use tokio::sync::Semaphore;
 
 use crate::auth::password;
 use crate::auth::session::{self, Created, NewSession, Session, SessionKind};
+use crate::auth::throttle::{self, FailuresSince};
 use crate::clock::Clock;
 use crate::role::{Portal, Role};
-
-/// Failures allowed within [`WINDOW`], per username and per client address.
-pub const MAX_FAILURES: i64 = 5;
-pub const WINDOW: Duration = Duration::minutes(15);
 
 /// Longer inputs are refused without hashing them (the form allows 64 and 256).
 const MAX_USERNAME: usize = 64;
@@ -33,6 +30,9 @@ pub struct Attempt<'a> {
     /// forwarded one).
     pub ip: &'a str,
     pub user_agent: Option<&'a str>,
+    /// The browser's known-device cookie value, if any (stored hashed with the attempt; a browser
+    /// that logged in as the user recently is not slowed by others' failures).
+    pub device: Option<&'a str>,
     /// The portal the attempt was made on.
     pub portal: Portal,
     pub kind: SessionKind,
@@ -45,6 +45,8 @@ pub struct Attempt<'a> {
 pub struct LoggedIn {
     pub token: String,
     pub session: Session,
+    /// Failed attempts for this username since its previous login, to tell the user.
+    pub failures: Option<FailuresSince>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -108,28 +110,46 @@ type UserRow = (i64, String, bool, String);
 
 /// Checks the throttle and the credentials, records the attempt, and opens a session.
 ///
-/// Runs in its own transaction on `conn` and commits it whatever the outcome, so failures are
-/// counted even though the caller answers with an error. Attempts for one username are
-/// serialised (advisory lock), so parallel guesses cannot slip past the count.
+/// The attempt is counted before its password is checked ([`throttle::admit`]) and settled
+/// afterwards, so parallel guesses from one address cannot slip past the count. No transaction
+/// is held while the password hash is computed.
 pub async fn log_in(
     conn: &mut PgConnection,
     clock: &dyn Clock,
     attempt: &Attempt<'_>,
 ) -> Result<LoggedIn, LoginError> {
     let username = normalize_username(attempt.username);
-    let mut tx = conn.begin().await?;
-    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('login:' || $1, 0))")
-        .bind(&username)
-        .execute(&mut *tx)
-        .await?;
-    let now = clock.now();
-
-    if let Some(retry_after) = throttled_for(&mut tx, &username, attempt.ip, now).await? {
-        // Not recorded: waiting it out must end the block, not extend it.
-        tx.commit().await?;
-        return Err(LoginError::Throttled { retry_after });
+    // Bounded: the column is free text and this is written for anyone who types anything.
+    let recorded: String = username.chars().take(MAX_USERNAME).collect();
+    let device = attempt.device.map(throttle::device_hash);
+    let key = throttle::Key {
+        username: &recorded,
+        ip: attempt.ip,
+        device: device.as_deref(),
+    };
+    let id = match throttle::admit(conn, clock, &key).await? {
+        Ok(id) => id,
+        Err(retry_after) => return Err(LoginError::Throttled { retry_after }),
+    };
+    let checked = check(conn, clock, attempt, &username, id).await;
+    if let Err(e) = &checked
+        && matches!(e, LoginError::Database(_) | LoginError::Internal(_))
+    {
+        // Not the caller's failure: the pending row must not count against them.
+        if let Err(e) = throttle::settle(conn, id, None).await {
+            tracing::warn!(error = %e, "login: pending attempt not removed");
+        }
     }
+    checked
+}
 
+async fn check(
+    conn: &mut PgConnection,
+    clock: &dyn Clock,
+    attempt: &Attempt<'_>,
+    username: &str,
+    id: i64,
+) -> Result<LoggedIn, LoginError> {
     let user: Option<UserRow> = if username.len() > MAX_USERNAME
         || attempt.password.len() > MAX_PASSWORD
         || attempt.password.is_empty()
@@ -137,8 +157,8 @@ pub async fn log_in(
         None
     } else {
         sqlx::query_as("SELECT id, password_hash, active, role FROM users WHERE username = $1")
-            .bind(&username)
-            .fetch_optional(&mut *tx)
+            .bind(username)
+            .fetch_optional(&mut *conn)
             .await?
     };
     let matched = match &user {
@@ -149,24 +169,26 @@ pub async fn log_in(
         }
     };
     let Some((user_id, _, active, role)) = user.filter(|_| matched) else {
-        record(&mut tx, &username, attempt.ip, false, now).await?;
-        tx.commit().await?;
+        throttle::settle(conn, id, Some(false)).await?;
         return Err(LoginError::BadCredentials);
     };
     if !active {
-        tx.commit().await?;
+        throttle::settle(conn, id, None).await?;
         return Err(LoginError::Inactive);
     }
     let role: Role = role.parse().map_err(LoginError::Internal)?;
     if !attempt.portal.allows(role) {
         // Refused before any session exists; the password was right, so no failure is counted.
-        tx.commit().await?;
+        throttle::settle(conn, id, None).await?;
         return Err(LoginError::WrongPortal {
             role,
             portal: role.portal(),
         });
     }
 
+    let now = clock.now();
+    let mut tx = conn.begin().await?;
+    let failures = throttle::failures_since_last_success(&mut tx, username, now).await?;
     let created = session::create(
         &mut tx,
         &NewSession {
@@ -186,7 +208,7 @@ pub async fn log_in(
             "the new session cannot be read back".into(),
         ));
     };
-    record(&mut tx, &username, attempt.ip, true, now).await?;
+    throttle::settle(&mut tx, id, Some(true)).await?;
     sqlx::query("UPDATE users SET last_login_at = $2 WHERE id = $1")
         .bind(user_id)
         .bind(now)
@@ -196,69 +218,8 @@ pub async fn log_in(
     Ok(LoggedIn {
         token: created.token,
         session,
+        failures,
     })
-}
-
-/// How long until this username and address may try again, if either has used up its failures.
-///
-/// A username's count starts over after its last successful login; an address's does not (one
-/// address guessing many usernames is the pattern to stop).
-pub async fn throttled_for(
-    conn: &mut PgConnection,
-    username: &str,
-    ip: &str,
-    now: DateTime<Utc>,
-) -> Result<Option<Duration>, sqlx::Error> {
-    let since = now - WINDOW;
-    let by_user: Option<DateTime<Utc>> = sqlx::query_scalar(
-        "SELECT at FROM login_attempts
-          WHERE username = $1 AND NOT success AND at > $2 AND at <= $3
-            AND at > COALESCE((SELECT max(at) FROM login_attempts
-                                WHERE username = $1 AND success AND at <= $3), '-infinity')
-          ORDER BY at DESC OFFSET $4 LIMIT 1",
-    )
-    .bind(username)
-    .bind(since)
-    .bind(now)
-    .bind(MAX_FAILURES - 1)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let by_ip: Option<DateTime<Utc>> = sqlx::query_scalar(
-        "SELECT at FROM login_attempts
-          WHERE ip = $1 AND NOT success AND at > $2 AND at <= $3
-          ORDER BY at DESC OFFSET $4 LIMIT 1",
-    )
-    .bind(ip)
-    .bind(since)
-    .bind(now)
-    .bind(MAX_FAILURES - 1)
-    .fetch_optional(&mut *conn)
-    .await?;
-    // The block lifts when the oldest of the last MAX_FAILURES failures leaves the window.
-    Ok([by_user, by_ip]
-        .into_iter()
-        .flatten()
-        .map(|at| at + WINDOW - now)
-        .max())
-}
-
-async fn record(
-    conn: &mut PgConnection,
-    username: &str,
-    ip: &str,
-    success: bool,
-    now: DateTime<Utc>,
-) -> Result<(), sqlx::Error> {
-    // Bounded: the column is free text and this is written for anyone who types anything.
-    let username: String = username.chars().take(MAX_USERNAME).collect();
-    sqlx::query("INSERT INTO login_attempts (username, ip, success, at) VALUES ($1, $2, $3, $4)")
-        .bind(username)
-        .bind(ip)
-        .bind(success)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
 }
 
 /// Password verifications running at once, one per core. Each takes argon2id's 19 MiB and a

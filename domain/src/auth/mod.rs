@@ -5,6 +5,7 @@ pub mod login;
 pub mod password;
 pub mod retention;
 pub mod session;
+pub mod throttle;
 
 pub use login::{Attempt, LoggedIn, LoginError, log_in};
 pub use session::{Session, SessionKind};

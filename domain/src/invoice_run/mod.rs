@@ -20,7 +20,9 @@ mod overdue;
 mod reminders;
 mod schedule;
 
-pub use schedule::{InvoiceRunRow, is_done, recent, request, schedule_today};
+pub use schedule::{
+    InvoiceRunRow, MAX_DAYS_BACK, check_date, is_done, recent, request, schedule_today,
+};
 
 use crate::clock::Clock;
 use crate::error::DomainError;
@@ -155,9 +157,7 @@ async fn run_in(
 ) -> Result<RunSummary, NotifyError> {
     let now = clock.now();
     let as_of = clock.today();
-    if date > as_of {
-        return Err(DomainError::field("date", "tanggal run tidak boleh di masa depan").into());
-    }
+    schedule::check_date(clock, date)?;
     // Runs never overlap, whatever their dates: they read and write the same invoices.
     sqlx::query("SELECT pg_advisory_xact_lock(hashtext('dfresto:invoice-run'))")
         .execute(&mut *conn)

@@ -23,12 +23,20 @@ pub async fn request(
             "hanya finance yang bisa menjalankan run invoice harian".into(),
         ));
     }
-    let today = clock.today();
-    let date = date.unwrap_or(today);
-    if date > today {
+    let date = date.unwrap_or_else(|| clock.today());
+    check_date(clock, date)?;
+    // One run per as-of day: every run works as of today, so once today's has completed a run
+    // for another date would only add a row that did nothing.
+    let done_today: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM invoice_runs WHERE status = 'DONE' AND as_of = $1)",
+    )
+    .bind(clock.today())
+    .fetch_one(&mut *conn)
+    .await?;
+    if done_today && date != clock.today() {
         return Err(DomainError::field(
             "date",
-            "tanggal run tidak boleh di masa depan",
+            "run invoice hari ini sudah selesai; run untuk tanggal lain tidak menambah apa pun",
         ));
     }
     jobs::enqueue(
@@ -40,6 +48,28 @@ pub async fn request(
     )
     .await?;
     Ok(date)
+}
+
+/// How far back a run may be dated: a run works as of today whatever its date, so an older
+/// date only adds a row nobody asked for (and a year-0 date once ran today's reminders early).
+pub const MAX_DAYS_BACK: i64 = 31;
+
+/// A run's date must be between today − [`MAX_DAYS_BACK`] days and today (Asia/Jakarta).
+pub fn check_date(clock: &dyn Clock, date: NaiveDate) -> Result<(), DomainError> {
+    let today = clock.today();
+    if date > today {
+        return Err(DomainError::field(
+            "date",
+            "tanggal run tidak boleh di masa depan",
+        ));
+    }
+    if date < today - chrono::Duration::days(MAX_DAYS_BACK) {
+        return Err(DomainError::field(
+            "date",
+            format!("tanggal run paling lama {MAX_DAYS_BACK} hari yang lalu"),
+        ));
+    }
+    Ok(())
 }
 
 /// Enqueues today's run unless it has completed or a job for it is already waiting, on the

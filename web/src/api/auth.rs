@@ -79,22 +79,46 @@ pub struct LoginResponse {
     pub token: String,
     pub expires_at: DateTime<Utc>,
     pub user: UserOut,
+    /// Failed logins as this user since its previous successful login; absent when none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failed_logins: Option<FailedLoginsOut>,
+}
+
+/// Someone failed to log in as this user since its last login.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FailedLoginsOut {
+    pub count: i64,
+    /// The addresses they came from, most failures first (at most 5).
+    pub addresses: Vec<String>,
+    /// The same, as a sentence for the user.
+    pub message: String,
 }
 
 /// Log in and get a bearer token
 ///
 /// 401 for a wrong username or password, 403 for an account of another portal (the message
-/// names the portal to use), 429 after 5 failures in 15 minutes per username or address.
+/// names the portal to use), 429 after 5 failures in 15 minutes from one address, or while the username's growing delay
+/// (from its 5th failure since its last login) runs.
 #[endpoint(tags("auth"), security(), request_body = LoginRequest)]
 pub async fn login(req: &mut Request, depot: &mut Depot) -> Result<Json<LoginResponse>, WebError> {
     let state = state::of(depot)?.clone();
     let Some(portal) = host::portal_of(req) else {
         return Err(WebError::not_found());
     };
-    let body: LoginRequest = req.parse_json().await.map_err(|_| {
-        WebError::BadRequest(
-            "Body harus JSON {\"username\": \"…\", \"password\": \"…\"}.".to_owned(),
-        )
+    // Through the API's JSON reader: 415 without the JSON content type, 422 per field (a NUL
+    // byte in a username is refused here, not by PostgreSQL).
+    let body: LoginRequest = crate::api::body::read(req).await.map_err(|e| match e {
+        // Not JSON at all: the answer this endpoint always gave.
+        WebError::Validation { fields, .. }
+            if fields
+                .get(crate::api::body::BODY_FIELD)
+                .is_some_and(|m| m != crate::api::body::NOT_TEXT) =>
+        {
+            WebError::BadRequest(
+                "Body harus JSON {\"username\": \"…\", \"password\": \"…\"}.".to_owned(),
+            )
+        }
+        other => other,
     })?;
     let ip = auth::client_ip(req, &state);
     let user_agent = req
@@ -111,6 +135,7 @@ pub async fn login(req: &mut Request, depot: &mut Depot) -> Result<Json<LoginRes
             password: &body.password,
             ip: &ip,
             user_agent: user_agent.as_deref(),
+            device: None,
             portal,
             kind: SessionKind::Bearer,
             ttl: chrono::Duration::hours(i64::from(state.config.session_ttl_hours)),
@@ -122,6 +147,11 @@ pub async fn login(req: &mut Request, depot: &mut Depot) -> Result<Json<LoginRes
             token: done.token,
             expires_at: done.session.expires_at,
             user: UserOut::of_session(&done.session),
+            failed_logins: done.failures.map(|f| FailedLoginsOut {
+                message: crate::pages::login::failures_message(&f),
+                count: f.count,
+                addresses: f.addresses,
+            }),
         })),
         Err(e) => Err(match e {
             LoginError::Throttled { retry_after } => WebError::TooManyRequests {

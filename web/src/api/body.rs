@@ -14,11 +14,15 @@ use salvo::{Depot, Request};
 use serde::de::DeserializeOwned;
 
 use crate::error::WebError;
+use crate::input_guard::{MAX_TEXT_CHARS, is_multiline, text_problem};
 use domain::FieldErrors;
 
 /// The largest body read: room for an order at the line limit many times over, small enough
 /// that a runaway client cannot make the server buffer much.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// What a string holding a lone surrogate is told.
+pub const NOT_TEXT: &str = "berisi surrogate tunggal (\\uD800–\\uDFFF), bukan teks yang sah";
 
 /// The field name used for problems with the body as a whole.
 pub const BODY_FIELD: &str = "body";
@@ -53,8 +57,18 @@ where
         reason = "salvo calls this through the trait; naming WebError here keeps the error type visible"
     )]
     async fn extract(req: &'ex mut Request, _depot: &'ex mut Depot) -> Result<Self, WebError> {
+        read(req).await.map(ApiJson)
+    }
+}
+
+/// Reads the request's JSON body as a `T`: 415 when a body comes without
+/// `Content-Type: application/json`, 422 per field otherwise (every string checked at the
+/// edge: no control characters, bounded length). The body itself was read, within its size
+/// and time limits, by `input_guard`.
+pub async fn read<T: DeserializeOwned>(req: &mut Request) -> Result<T, WebError> {
+    {
         let bytes = match req.payload_with_max_size(MAX_BODY_BYTES).await {
-            Ok(bytes) => bytes,
+            Ok(bytes) => bytes.clone(),
             Err(ParseError::PayloadTooLarge) => {
                 return Err(invalid(
                     BODY_FIELD,
@@ -70,7 +84,50 @@ where
                 )));
             }
         };
-        parse(bytes).map(ApiJson)
+        if !bytes.iter().all(u8::is_ascii_whitespace) && !is_json(req) {
+            return Err(WebError::Refused {
+                status: salvo::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                code: "unsupported_media_type",
+                message: "Isi permintaan harus JSON dengan Content-Type: application/json."
+                    .to_owned(),
+            });
+        }
+        parse(&bytes)
+    }
+}
+
+fn is_json(req: &Request) -> bool {
+    req.content_type().is_some_and(|m| {
+        m.essence_str() == "application/json"
+            || (m.type_() == "application" && m.suffix().is_some_and(|s| s == "json"))
+    })
+}
+
+/// The first string in `value` (at `path`) that no field may hold, with what is wrong.
+fn bad_text(value: &serde_json::Value, path: &mut String) -> Option<(String, String)> {
+    match value {
+        serde_json::Value::String(s) => text_problem(s, is_multiline(path), MAX_TEXT_CHARS)
+            .map(|problem| (path.clone(), problem)),
+        serde_json::Value::Array(items) => items.iter().enumerate().find_map(|(i, item)| {
+            let len = path.len();
+            path.push_str(&format!("[{i}]"));
+            let found = bad_text(item, path);
+            path.truncate(len);
+            found
+        }),
+        serde_json::Value::Object(map) => map.iter().find_map(|(key, item)| {
+            let len = path.len();
+            if !path.is_empty() {
+                path.push('.');
+            }
+            path.push_str(key);
+            let found = text_problem(key, false, 200)
+                .map(|problem| (path.clone(), format!("nama kolom {problem}")))
+                .or_else(|| bad_text(item, path));
+            path.truncate(len);
+            found
+        }),
+        _ => None,
     }
 }
 
@@ -103,6 +160,25 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, WebError> {
             return Err(invalid(BODY_FIELD, syntax_message_at(bytes)));
         };
         return Err(invalid(BODY_FIELD, what.to_owned()));
+    }
+    // Every string, whatever field it goes to, before the typed read (which would report a
+    // wrong type first); a document that is not JSON is reported by the typed read below.
+    match serde_json::from_slice::<serde_json::Value>(bytes) {
+        Ok(value) => {
+            if let Some((field, problem)) = bad_text(&value, &mut String::new()) {
+                let field = if field.is_empty() {
+                    BODY_FIELD.to_owned()
+                } else {
+                    field
+                };
+                return Err(invalid(&field, problem));
+            }
+        }
+        // An unpaired `\ud800` escape is well-formed JSON text but no string can hold it.
+        Err(e) if e.to_string().contains("surrogate") || e.to_string().contains("hex escape") => {
+            return Err(invalid(BODY_FIELD, NOT_TEXT.to_owned()));
+        }
+        Err(_) => {}
     }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {

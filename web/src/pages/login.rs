@@ -8,6 +8,7 @@
 
 use domain::auth::login::{self, Attempt, LoginError};
 use domain::auth::session::{self, SessionKind};
+use domain::auth::throttle::{self, FailuresSince};
 use rand::Rng;
 use salvo::http::StatusCode;
 use salvo::http::cookie::{Cookie, SameSite};
@@ -27,6 +28,11 @@ pub const CSRF_COOKIE: &str = "dfresto_csrf";
 /// The form field carrying the same token.
 pub const CSRF_FIELD: &str = "csrf_token";
 
+/// The known-device cookie: a random token a browser keeps for [`throttle::KNOWN_FOR`]; a
+/// successful login stores its hash, and a browser that logged in as a user recently is not
+/// slowed by other people's failed attempts on that username.
+pub const DEVICE_COOKIE: &str = "dfresto_device";
+
 /// Where a login lands when it was not sent from a page.
 pub const AFTER_LOGIN: &str = "/dashboard";
 
@@ -38,8 +44,7 @@ pub fn csrf_token(req: &Request, res: &mut Response, cookie_secure: bool) -> Str
     {
         return c.value().to_owned();
     }
-    let bytes: [u8; 32] = rand::rng().random();
-    let token = hex::encode(bytes);
+    let token = new_token();
     res.add_cookie(
         Cookie::build((CSRF_COOKIE, token.clone()))
             .path("/")
@@ -49,6 +54,21 @@ pub fn csrf_token(req: &Request, res: &mut Response, cookie_secure: bool) -> Str
             .build(),
     );
     token
+}
+
+fn new_token() -> String {
+    let bytes: [u8; 32] = rand::rng().random();
+    hex::encode(bytes)
+}
+
+/// What a user is told after logging in when someone failed to log in as them meanwhile.
+pub fn failures_message(f: &FailuresSince) -> String {
+    format!(
+        "Ada {} percobaan login gagal ke akun Anda sejak login terakhir, dari alamat {}. \
+         Jika itu bukan Anda, hubungi pusat D'Fresto.",
+        f.count,
+        f.addresses.join(", ")
+    )
 }
 
 fn is_token(s: &str) -> bool {
@@ -176,6 +196,11 @@ pub async fn login_submit(
         .get(USER_AGENT)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
+    let device = req
+        .cookie(DEVICE_COOKIE)
+        .map(|c| c.value().to_owned())
+        .filter(|v| is_token(v))
+        .unwrap_or_else(new_token);
     let mut conn = state.pool.acquire().await?;
     let outcome = login::log_in(
         &mut conn,
@@ -185,6 +210,7 @@ pub async fn login_submit(
             password: &form.password,
             ip: &ip,
             user_agent: user_agent.as_deref(),
+            device: Some(&device),
             portal,
             kind: SessionKind::Cookie,
             ttl: chrono::Duration::hours(i64::from(state.config.session_ttl_hours)),
@@ -205,6 +231,20 @@ pub async fn login_submit(
                 state.config.session_ttl_hours,
                 state.config.cookie_secure,
             );
+            res.add_cookie(
+                Cookie::build((DEVICE_COOKIE, device))
+                    .path("/")
+                    .http_only(true)
+                    .same_site(SameSite::Lax)
+                    .secure(state.config.cookie_secure)
+                    .max_age(salvo::http::cookie::time::Duration::days(
+                        throttle::KNOWN_FOR.num_days(),
+                    ))
+                    .build(),
+            );
+            if let Some(failures) = &logged_in.failures {
+                crate::flash::set(res, "info", failures_message(failures));
+            }
             tracing::info!(
                 user = %logged_in.session.username,
                 portal = portal.as_str(),

@@ -58,6 +58,7 @@ pub fn base_context(req: &mut Request, state: &AppState) -> Context {
     ctx.insert("portals", &portals);
     ctx.insert("apex_href", &apex_href);
     ctx.insert("css_version", &state.templates.css_version);
+    ctx.insert("csp_nonce", &crate::security_headers::nonce_of(req));
     ctx
 }
 
