@@ -4,7 +4,8 @@
 # beside a raw-PostgreSQL baseline taken in the same run on the same data: order_create (HTTP,
 # wrk) against pgbench, the cost of the job enqueue, the worker's job drain, the daily invoice run
 # against the bare UPDATE, each report from request to stored file against its aggregate SQL
-# alone, and the processes' peak memory. Prints a table and one
+# alone, a mitra import of every mitra against reading its file alone, and the processes' peak
+# memory. Prints a table and one
 # `metric=… value=… baseline=… ratio=…` line per figure, writes bench/results/<date>.txt, and
 # removes everything it started, whatever happens. Not part of `make test`.
 set -euo pipefail
@@ -19,7 +20,7 @@ USERS=${BENCH_USERS:-3000}
 ORDERS=${BENCH_ORDERS:-1000000}
 JOBS=${BENCH_JOBS:-20000}
 INVOICES=${BENCH_INVOICES:-1000000}
-ONLY=${BENCH_ONLY:-order_create,enqueue_cost,job_drain,invoice_run,reports}
+ONLY=${BENCH_ONLY:-order_create,enqueue_cost,job_drain,invoice_run,reports,imports}
 RESULTS_DIR=${BENCH_RESULTS_DIR:-$REPO/bench/results}
 BENCH_DIR=$REPO/bench
 
@@ -28,8 +29,8 @@ for v in DURATION CONNECTIONS USERS ORDERS JOBS INVOICES; do
 done
 for part in ${ONLY//,/ }; do
   case $part in
-    order_create | enqueue_cost | job_drain | invoice_run | reports) ;;
-    *) die "BENCH_ONLY names an unknown part '$part' — use any of order_create,enqueue_cost,job_drain,invoice_run,reports" ;;
+    order_create | enqueue_cost | job_drain | invoice_run | reports | imports) ;;
+    *) die "BENCH_ONLY names an unknown part '$part' — use any of order_create,enqueue_cost,job_drain,invoice_run,reports,imports" ;;
   esac
 done
 wants() { [[ ",$ONLY," == *",$1,"* ]]; }
@@ -173,7 +174,7 @@ step "dfresto-web migrate"
 fg_run "$WEB" migrate >/dev/null || die "migrations failed (see above)"
 
 needs_orders=0
-for p in order_create enqueue_cost job_drain reports; do wants "$p" && needs_orders=1; done
+for p in order_create enqueue_cost job_drain reports imports; do wants "$p" && needs_orders=1; done
 if ((needs_orders)); then
   step "dfresto-web seed --scale bench --orders $ORDERS (about a minute for a million)"
   t0=$(now)
@@ -634,6 +635,28 @@ if wants reports; then
   metric memory_worker_reports_mb "$(kb_to_mb "$REPORT_PEAK_KB")" - -
 fi
 
+# --- imports -------------------------------------------------------------------------------------
+
+if wants imports; then
+  # Last: it changes the data. Every mitra is moved to another stokis, then the mitra file
+  # downloaded before the move moves each one back: a preview and a commit of one update per
+  # mitra, each against reading the same file alone (calamine).
+  step "time-import: a mitra file of every mitra, previewed and committed"
+  out=$(fg_run "$WEB" time-import 2>"$WORK/time-import.log") ||
+    die "time-import failed: $(tail -n 3 "$WORK/time-import.log")"
+  out=$(grep -m 1 '^import=' <<<"$out") || die "time-import printed no figures"
+  rows=$(sed -nE 's/.* rows=([0-9]+).*/\1/p' <<<"$out")
+  read_ms=$(sed -nE 's/.*read_ms=([0-9.]+).*/\1/p' <<<"$out")
+  IMPORT_PREVIEW_MS=$(sed -nE 's/.*preview_ms=([0-9.]+).*/\1/p' <<<"$out")
+  IMPORT_COMMIT_MS=$(sed -nE 's/.*commit_ms=([0-9.]+).*/\1/p' <<<"$out")
+  updated=$(sed -nE 's/.*updated=([0-9]+).*/\1/p' <<<"$out")
+  base=$(calc "%.1f" "$read_ms > 0 ? $read_ms : 1")
+  row import_mitra_preview "$IMPORT_PREVIEW_MS ms" "read $read_ms ms" "$(calc "%.2f" "$IMPORT_PREVIEW_MS / $base")" "$rows rows"
+  row import_mitra_commit "$IMPORT_COMMIT_MS ms" "read $read_ms ms" "$(calc "%.2f" "$IMPORT_COMMIT_MS / $base")" "$updated updated"
+  metric import_mitra_preview "$IMPORT_PREVIEW_MS" "$read_ms" "$(calc "%.2f" "$IMPORT_PREVIEW_MS / $base")"
+  metric import_mitra_commit "$IMPORT_COMMIT_MS" "$read_ms" "$(calc "%.2f" "$IMPORT_COMMIT_MS / $base")"
+fi
+
 # --- memory --------------------------------------------------------------------------------------------
 
 if [[ -n ${web_peak_kb:-} ]]; then
@@ -676,6 +699,10 @@ if ((${#REPORT_RATIOS[@]})); then
   worst=$(printf '%s\n' "${REPORT_RATIOS[@]}" | sort -g | tail -n 1)
   goal "every report ≤ 1.5 × its aggregate SQL alone (worst $worst)" "$(awk -v r="$worst" 'BEGIN { print (r <= 1.5) }')"
   goal "worker peak RSS while rendering < 200 MB (got $(kb_to_mb "$REPORT_PEAK_KB") MB)" "$(awk -v k="$REPORT_PEAK_KB" 'BEGIN { print (k < 200 * 1024) }')"
+fi
+if [[ -n ${IMPORT_PREVIEW_MS:-} ]]; then
+  goal "a mitra file previews in < 2 s (got $IMPORT_PREVIEW_MS ms)" "$(awk -v r="$IMPORT_PREVIEW_MS" 'BEGIN { print (r < 2000) }')"
+  goal "and commits in < 2 s (got $IMPORT_COMMIT_MS ms)" "$(awk -v r="$IMPORT_COMMIT_MS" 'BEGIN { print (r < 2000) }')"
 fi
 say ""
 say "load:     $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min) at the end"

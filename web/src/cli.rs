@@ -18,6 +18,8 @@ COMMANDS:
                               bench: many more orders (see --orders)
         --orders N            number of orders for --scale bench (implies it; default 1000000)
     has-data              exit 0 when the database holds data, 1 when it is empty (2 on error)
+    time-import           bench: preview and commit a mitra file of every mitra (each moved to
+                          another stokis) and print one line of figures; changes the data
     help                  show this text
 
 Configuration comes from the environment (DATABASE_URL, PORT, BIND_ADDR, BASE_DOMAIN,
@@ -36,6 +38,8 @@ pub enum Command {
     Migrate,
     Seed(SeedArgs),
     HasData,
+    /// The bench's import figure (`web::import_timing`).
+    TimeImport,
     Help,
 }
 
@@ -85,6 +89,7 @@ where
         "serve" => no_args(Command::Serve),
         "migrate" => no_args(Command::Migrate),
         "has-data" => no_args(Command::HasData),
+        "time-import" => no_args(Command::TimeImport),
         "help" | "-h" | "--help" => Ok(Command::Help),
         "seed" => parse_seed(&rest).map(Command::Seed),
         other => Err(usage(format!("unknown command {other:?}"))),

@@ -11,6 +11,7 @@ pub mod error;
 pub mod flash;
 pub mod health;
 pub mod host;
+pub mod import_timing;
 pub mod input_guard;
 pub mod migrate;
 pub mod pages;

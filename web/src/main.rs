@@ -111,6 +111,13 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             );
         }
         Command::Seed(args) => return run_seed(&pool, args).await,
+        Command::TimeImport => {
+            let t = web::import_timing::time_import(&pool).await?;
+            println!(
+                "import=MITRA rows={} read_ms={:.1} preview_ms={:.1} commit_ms={:.1} updated={} size={}",
+                t.rows, t.read_ms, t.preview_ms, t.commit_ms, t.updated, t.size
+            );
+        }
         Command::HasData => {
             let has = match seed::has_data(&pool).await {
                 Ok(has) => has,

@@ -29,6 +29,8 @@ use crate::text_enum::text_enum;
 pub use bank::{InvoiceOption, open_invoices};
 pub use record::{ImportRecord, ImportSummary, get, list};
 pub use sheet::MAX_ROWS;
+/// The sheets of a file as the import reads them (the bench's baseline: reading alone).
+pub use sheet::read as read_sheets;
 
 /// The largest file an import ever takes; the web tier refuses bodies over its configured
 /// limit (`IMPORT_MAX_MB`, at most this) before reading them.
