@@ -9,6 +9,8 @@
 //   "Batal" sends nothing.
 // - A POST form being sent shows it: its button is disabled and reads "Mengirim…", and any
 //   further submit of that form is dropped until the next page arrives.
+// - A form shown again after a refusal puts the first field marked aria-invalid in view and
+//   focuses it.
 (function () {
   "use strict";
 
@@ -68,6 +70,27 @@
       button.textContent = "Mengirim…";
     }, 0);
   });
+
+  // A form shown again with what was refused: the eye goes to the first field at fault (its
+  // group opened, scrolled to the middle, focused); the summary stays at the top of the form.
+  function showFirstFault() {
+    var field = document.querySelector('form [aria-invalid="true"]');
+    if (!field) {
+      return;
+    }
+    for (var el = field.parentNode; el; el = el.parentNode) {
+      if (el.tagName === "DETAILS") {
+        el.open = true;
+      }
+    }
+    field.scrollIntoView({ block: "center" });
+    field.focus({ preventScroll: true });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", showFirstFault);
+  } else {
+    showFirstFault();
+  }
 
   // Back to a page kept in the browser's memory: its forms are not being sent any more.
   window.addEventListener("pageshow", function () {

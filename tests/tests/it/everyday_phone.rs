@@ -318,3 +318,49 @@ async fn admin_approval_shipping_and_deactivation_ask_first() {
     pusat.shot("deactivated").await;
     assert!(!active().await, "OK deactivates it");
 }
+
+#[tokio::test]
+async fn a_refused_order_puts_the_faulty_quantity_in_view_and_marks_it() {
+    let app = TestApp::spawn().await;
+    let w = World::build(&app.db.pool).await;
+    let driver =
+        Driver::start("a_refused_order_puts_the_faulty_quantity_in_view_and_marks_it").await;
+    let mitra = driver.browser("mitra0001", Screen::Phone).await;
+    mitra.login(&app, Portal::Mitra, "mitra0001").await;
+    mitra.goto(&app.url(Portal::Mitra, "/orders/new")).await;
+    let bad = format!("qty_{}", w.kentang.0);
+    mitra.fill(&format!("#qty_{}", w.ayam.0), "3").await;
+    mitra.fill(&format!("#{bad}"), "abc").await;
+    mitra
+        .click_to_page(r#"form[action="/orders"] button[type="submit"]"#)
+        .await;
+    // The summary at the top, the field marked with its message next to it, in view, focused.
+    mitra
+        .expect_text_in(".lines-form .alert-error", "Periksa isian yang ditandai")
+        .await;
+    let message = mitra.text_of(&format!("#{bad}-error")).await;
+    assert!(!message.trim().is_empty(), "a message next to the field");
+    let seen = mitra
+        .client()
+        .execute(
+            &format!(
+                "var f = document.getElementById('{bad}'); var r = f.getBoundingClientRect();
+                 return [f.getAttribute('aria-invalid'), f.getAttribute('aria-describedby'),
+                         r.top >= 0 && r.bottom <= window.innerHeight];"
+            ),
+            vec![],
+        )
+        .await;
+    assert_eq!(
+        seen.ok(),
+        Some(serde_json::json!(["true", format!("{bad}-error"), true])),
+        "marked, described by its message, on screen"
+    );
+    assert_eq!(
+        mitra.focused_id().await,
+        bad,
+        "the faulty field has the focus"
+    );
+    mitra.shot("refused-in-view").await;
+    assert_eq!(count(&app.db.pool, "orders").await, 0);
+}
