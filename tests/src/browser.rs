@@ -71,6 +71,8 @@ pub enum Screen {
     Desktop,
     /// 390×844 at 2× pixels, touch, mobile viewport rules (many mitra order from phones).
     Phone,
+    /// 1366×900: the common office laptop the admin roles work at.
+    Laptop,
 }
 
 /// One chromedriver for one test; [`Driver::browser`] opens a session (a Chromium) per user.
@@ -193,6 +195,7 @@ impl Driver {
         ));
         let (width, height) = match screen {
             Screen::Desktop => (1280, 900),
+            Screen::Laptop => (1366, 900),
             Screen::Phone => (390, 844),
         };
         let args = vec![
@@ -224,6 +227,9 @@ impl Driver {
         let mut caps = serde_json::Map::new();
         caps.insert("browserName".into(), json!("chrome"));
         caps.insert("goog:chromeOptions".into(), options);
+        // A question (window.confirm) nobody answers is accepted, as a user walking the flow
+        // would; a test that reads or refuses one uses [`Browser::answer_dialog`] first.
+        caps.insert("unhandledPromptBehavior".into(), json!("accept"));
         caps.insert(
             "timeouts".into(),
             json!({"pageLoad": wait_limit().as_millis() as u64, "script": 10_000, "implicit": 0}),
@@ -699,6 +705,70 @@ impl Browser<'_> {
         self.find(r#"form[action="/logout"]"#).await;
         self.expect_path("/dashboard").await;
         self.shot("dashboard").await;
+    }
+
+    /// Waits for the open question (window.confirm) and answers it: OK when `accept`, else
+    /// "Batal"; returns what it asked.
+    pub async fn answer_dialog(&self, accept: bool) -> String {
+        let deadline = Instant::now() + wait_limit();
+        let text = loop {
+            match self.client.get_alert_text().await {
+                Ok(text) => break text,
+                Err(e) if Instant::now() >= deadline => {
+                    let msg = self.failure(&format!("expected a question ({e})")).await;
+                    panic!("{msg}");
+                }
+                Err(_) => tokio::time::sleep(POLL).await,
+            }
+        };
+        let answered = if accept {
+            self.client.accept_alert().await
+        } else {
+            self.client.dismiss_alert().await
+        };
+        if let Err(e) = answered {
+            panic!("[{}] could not answer the question {text:?}: {e}", self.who);
+        }
+        text
+    }
+
+    /// Clicks what `css` selects when the click opens a question: returns once it is open
+    /// (answer it with [`Self::answer_dialog`]).
+    pub async fn click_to_dialog(&self, css: &str) {
+        let el = self.find(css).await;
+        self.mark_page().await;
+        self.click_element(&el, css).await;
+    }
+
+    /// Waits for the page a click (and its answered question) led to.
+    pub async fn expect_new_page(&self, after: &str) {
+        self.wait_new_page(after).await;
+    }
+
+    /// Presses Enter in the field `css` selects (the "Go" key of a phone's keypad).
+    pub async fn press_enter(&self, css: &str) {
+        let el = self.find(css).await;
+        if let Err(e) = el.send_keys("\u{e007}").await {
+            let msg = self
+                .failure(&format!("could not press Enter in `{css}`: {e}"))
+                .await;
+            panic!("{msg}");
+        }
+    }
+
+    /// The id of the focused element ("" when it has none).
+    pub async fn focused_id(&self) -> String {
+        match self
+            .client
+            .execute(
+                "return document.activeElement ? document.activeElement.id || document.activeElement.tagName : '';",
+                vec![],
+            )
+            .await
+        {
+            Ok(Value::String(s)) => s,
+            _ => String::new(),
+        }
     }
 
     /// Ends the session: Chromium quits.

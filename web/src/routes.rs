@@ -27,6 +27,7 @@ pub fn router(sites: &Arc<SiteResolver>) -> Router {
                 .head(health::readyz),
         )
         .push(Router::with_path("static/app.css").get(pages::app_css))
+        .push(Router::with_path("static/forms.js").get(pages::forms_js))
         .push(
             Router::with_filter(SiteFilter::new(sites.clone(), SiteMatch::Apex))
                 .get(pages::landing::landing),

@@ -16,6 +16,8 @@ mod domain_billing;
 mod domain_orders;
 mod domain_purchase_orders;
 mod domain_whatsapp_link;
+mod everyday_phone;
+mod everyday_repeat;
 mod hardening_api_contract;
 mod hardening_headers;
 mod hardening_input;

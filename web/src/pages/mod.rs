@@ -1,5 +1,5 @@
 //! Server-rendered pages: those that need no login (the apex landing page, each portal's login
-//! page, the portal home redirect, the stylesheet) and, per portal, the logged-in pages
+//! page, the portal home redirect, the stylesheet, the forms script) and, per portal, the logged-in pages
 //! (`mitra/`, `stokis/`, `admin/`). 404 and error pages: `render::error_page`.
 //!
 //! What the logged-in pages share: `who` (here: the user of a one-role page and the state),
@@ -20,7 +20,7 @@ pub mod stokis;
 use std::sync::Arc;
 
 use domain::Role;
-use salvo::http::header::{CACHE_CONTROL, HeaderValue};
+use salvo::http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderValue};
 use salvo::writing::{Redirect, Text};
 use salvo::{Depot, Response, handler};
 
@@ -58,4 +58,23 @@ pub async fn app_css(depot: &mut Depot, res: &mut Response) -> Result<(), WebErr
     );
     res.render(Text::Css(state.templates.css.clone()));
     Ok(())
+}
+
+/// The script every page loads for its forms (Enter moves between quantities, questions before
+/// irreversible actions, the sending state), built into the binary.
+const FORMS_SCRIPT: &str = include_str!("../../../templates/web/static/forms.js");
+
+/// `/static/forms.js` on every host.
+#[handler]
+pub async fn forms_js(res: &mut Response) {
+    res.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/javascript; charset=utf-8"),
+    );
+    // Short: a new release's script should reach open pages soon.
+    res.headers_mut().insert(
+        CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=300"),
+    );
+    res.render(FORMS_SCRIPT);
 }

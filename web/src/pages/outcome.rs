@@ -62,3 +62,32 @@ pub fn sentence(s: &str) -> String {
 pub fn field_messages(errors: FieldErrors) -> FieldErrors {
     errors.into_iter().map(|(k, v)| (k, sentence(&v))).collect()
 }
+
+/// Where the order actions that move an order forward lead: a refusal of `action` while the
+/// order already stands there is the second tap of an action that went through, not a mistake
+/// to show. Rejecting and cancelling keep their refusal (a closed order is news to the user).
+pub fn order_reached(action: domain::order::OrderAction) -> Option<domain::order::OrderStatus> {
+    use domain::order::{OrderAction, OrderStatus};
+    match action {
+        OrderAction::Confirm => Some(OrderStatus::Confirmed),
+        OrderAction::Ship => Some(OrderStatus::Shipped),
+        OrderAction::Deliver => Some(OrderStatus::Delivered),
+        OrderAction::Reject | OrderAction::Cancel => None,
+    }
+}
+
+/// The answer to a repeated action (a double tap, a form sent again from the back button): the
+/// record's page with its current state, e.g. "Pesanan ORD-… sudah dikonfirmasi.", instead of
+/// the refusal the state machine gives for the second request. `label` is the status's label.
+pub fn already(res: &mut Response, what: &str, label: &str, location: &str) {
+    done(
+        res,
+        &format!("{what} sudah {}.", label.to_lowercase()),
+        location,
+    );
+}
+
+/// Whether `e` says the record is no longer in the state the action starts from.
+pub fn is_wrong_state(e: &DomainError) -> bool {
+    matches!(e, DomainError::InvalidTransition { .. })
+}

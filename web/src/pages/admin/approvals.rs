@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use domain::Role;
+use domain::purchase_order::PoStatus;
 use domain::read::approval_queue::{self, QueueFilter};
 use salvo::{Depot, Request, Response, handler};
 use tera::Context;
@@ -14,7 +15,7 @@ use super::{PER_PAGE, back_to, done, form_text, path_id, query_id};
 use crate::auth;
 use crate::error::WebError;
 use crate::pages::pager::{Filters, Pager};
-use crate::pages::query;
+use crate::pages::{outcome, query};
 use crate::render;
 use crate::state;
 
@@ -77,6 +78,16 @@ pub async fn approve(
         }
         Err(e) => {
             tx.rollback().await?;
+            if outcome::is_wrong_state(&e) {
+                let mut conn = state.pool.acquire().await?;
+                let now = domain::purchase_order::get(&mut conn, &actor, id).await?;
+                drop(conn);
+                if now.status == PoStatus::Approved {
+                    let what = format!("PO {}", now.number);
+                    outcome::already(res, &what, now.status.label(), &back);
+                    return Ok(());
+                }
+            }
             let values = BTreeMap::from([("override_reason", reason)]);
             let problem = Problem::from_error(e.into(), "approve", values)?;
             render_detail(req, depot, res, id, Some(problem)).await

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use domain::Role;
-use domain::purchase_order::PoAction;
+use domain::purchase_order::{PoAction, PoStatus};
 use domain::warehouse::{self, QueueFilter, StockFilter};
 use salvo::{Depot, Request, Response, handler};
 use tera::Context;
@@ -15,7 +15,7 @@ use super::{PER_PAGE, back_to, done, path_id, query_bool};
 use crate::auth;
 use crate::error::WebError;
 use crate::pages::pager::{Filters, Pager};
-use crate::pages::query;
+use crate::pages::{outcome, query};
 use crate::render;
 use crate::state;
 
@@ -93,6 +93,16 @@ pub async fn ship(
         }
         Err(e) => {
             tx.rollback().await?;
+            if outcome::is_wrong_state(&e) {
+                let mut conn = state.pool.acquire().await?;
+                let now = domain::purchase_order::get(&mut conn, &actor, id).await?;
+                drop(conn);
+                if now.status == PoStatus::Shipped {
+                    let what = format!("PO {}", now.number);
+                    outcome::already(res, &what, now.status.label(), &back);
+                    return Ok(());
+                }
+            }
             let problem = Problem::from_error(e.into(), "ship", BTreeMap::new())?;
             render_detail(req, depot, res, id, Some(problem)).await
         }

@@ -193,6 +193,18 @@ async fn act(
         }
         Err(e) => {
             drop(tx);
+            if let Some(reached) = outcome::order_reached(action)
+                && outcome::is_wrong_state(&e)
+            {
+                let mut conn = state.pool.acquire().await?;
+                let now = order::get(&mut conn, &user.actor, id).await?;
+                drop(conn);
+                if now.status == reached {
+                    let what = format!("Pesanan {}", now.number);
+                    outcome::already(res, &what, now.status.label(), &format!("/orders/{id}"));
+                    return Ok(());
+                }
+            }
             match outcome::refusal(&e) {
                 Some(refused) => {
                     render_order(req, depot, res, &user, &state, id, Some(refused)).await
