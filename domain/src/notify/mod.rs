@@ -14,6 +14,7 @@ mod links;
 mod message;
 mod order;
 mod purchase_order;
+mod quote;
 mod render;
 mod report;
 
@@ -21,6 +22,7 @@ pub use link::ban_lifted;
 pub use links::Links;
 pub use message::Expanded;
 pub(crate) use message::{Contact, Inserted, NewLog, insert};
+pub use quote::{MAX_QUOTE_CHARS, quoted_excerpt};
 pub(crate) use render::render;
 
 use crate::clock::Clock;

@@ -27,6 +27,7 @@ mod hardening_headers;
 mod hardening_input;
 mod hardening_invoice_run;
 mod hardening_login;
+mod hardening_messages;
 mod ops_api;
 mod ops_pages;
 mod pages_admin_finance;
