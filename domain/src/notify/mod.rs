@@ -8,6 +8,7 @@
 //! `ON CONFLICT (dedup_key) DO NOTHING`, and a send job is enqueued only for a row that was
 //! really inserted, so a retried notification job creates nothing twice.
 
+mod account;
 mod invoice;
 mod link;
 mod links;
@@ -18,6 +19,7 @@ mod quote;
 mod render;
 mod report;
 
+pub use account::{PasswordChangedBy, password_changed};
 pub use link::ban_lifted;
 pub use links::Links;
 pub use message::Expanded;

@@ -7,6 +7,7 @@
               allow-unwrap-in-tests only covers the `#[test]` functions themselves)"
 )]
 
+mod accounts_password;
 mod api_authz;
 mod api_flow;
 mod api_input;
