@@ -59,6 +59,11 @@ fn portal_router(sites: &Arc<SiteResolver>) -> Router {
                 .hoop(auth::check_csrf)
                 .post(pages::login::logout),
         )
+        .push(logged_in(
+            Router::with_path("password")
+                .get(pages::auth_password::form)
+                .post(pages::auth_password::submit),
+        ))
         .push(logged_in(crate::api::router()))
         .push(logged_in(Router::with_filter(only(Portal::Mitra))).push(pages::mitra::router()))
         .push(logged_in(Router::with_filter(only(Portal::Stokis))).push(pages::stokis::router()))

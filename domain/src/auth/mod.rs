@@ -3,6 +3,7 @@
 
 pub mod login;
 pub mod password;
+pub mod password_change;
 pub mod retention;
 pub mod session;
 pub mod throttle;

@@ -86,9 +86,19 @@ pub(crate) fn code(
     value
 }
 
-/// A Rupiah amount typed by a person (`1.250.000`, `Rp 1.250.000`); never negative.
+/// The largest price or credit limit head office may set: Rp 1.000.000.000.000. Far above any
+/// real one, it keeps a typo (or a pasted account number) from becoming a limit that lets a
+/// stokis order without bound, or a total that overflows when multiplied by quantities.
+pub const MAX_AMOUNT: i64 = 1_000_000_000_000;
+
+/// A Rupiah amount typed by a person (`1.250.000`, `Rp 1.250.000`); never negative, at most
+/// [`MAX_AMOUNT`].
 pub(crate) fn rupiah(errors: &mut FieldErrors, field: &str, value: &str) -> i64 {
     match value.parse::<Money>() {
+        Ok(m) if m.rupiah() > MAX_AMOUNT => {
+            errors.insert(field.into(), "maksimal Rp 1.000.000.000.000".into());
+            m.rupiah()
+        }
         Ok(m) => m.rupiah(),
         Err(e) => {
             errors.insert(field.into(), e.to_string());
@@ -174,6 +184,11 @@ mod tests {
         let mut e = FieldErrors::new();
         rupiah(&mut e, "price", "abc");
         assert!(e.contains_key("price"));
+        let mut e = FieldErrors::new();
+        assert_eq!(rupiah(&mut e, "price", "Rp 1.000.000.000.000"), MAX_AMOUNT);
+        assert!(e.is_empty(), "{e:?}");
+        rupiah(&mut e, "price", "1.000.000.000.001");
+        assert_eq!(e["price"], "maksimal Rp 1.000.000.000.000");
     }
 
     #[test]

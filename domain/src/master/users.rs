@@ -1,13 +1,17 @@
 //! User accounts as head office manages them: creating one (argon2id hash, linked to its mitra or
 //! stokis by code), deactivating and re-activating, and resetting a password. Deactivating or
 //! resetting revokes the user's sessions at once, so a lost phone or a departed employee is
-//! locked out on their next request, not when the session would have expired.
+//! locked out on their next request, not when the session would have expired. Resetting a
+//! password, and creating or changing a FINANCE or PUSAT account, needs the actor's own
+//! password again (`admin_password`); the user is told of a reset by WhatsApp.
 
 use super::{Paging, finish, is_unique_violation, optional_phone, require_pusat, text};
 use crate::actor::Actor;
+use crate::auth::password_change::{confirm_actor, notify_error};
 use crate::clock::Clock;
 use crate::error::{DomainError, FieldErrors};
 use crate::listing::like_pattern;
+use crate::notify::{self, PasswordChangedBy};
 use crate::role::Role;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -99,9 +103,35 @@ pub struct NewUserInput {
     /// Never echoed back into a form.
     #[serde(skip)]
     pub password: String,
+    /// The acting pusat user's own password: required for a FINANCE or PUSAT account.
+    #[serde(skip)]
+    pub admin_password: String,
 }
 
-fn check_password(errors: &mut FieldErrors, field: &str, password: &str) {
+/// Accounts that can approve credit, record payments or manage users: creating or changing one
+/// needs the acting user's own password again.
+fn is_sensitive(role: Role) -> bool {
+    matches!(role, Role::Finance | Role::Pusat)
+}
+
+/// [`confirm_actor`] with its field message added to `errors` (other failures returned).
+async fn confirm_into(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    errors: &mut FieldErrors,
+    admin_password: &str,
+) -> Result<(), DomainError> {
+    match confirm_actor(conn, actor, admin_password).await {
+        Ok(()) => Ok(()),
+        Err(DomainError::Validation(e)) => {
+            errors.extend(e);
+            Ok(())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub(crate) fn check_password(errors: &mut FieldErrors, field: &str, password: &str) {
     let n = password.chars().count();
     if n < MIN_PASSWORD_CHARS {
         errors.insert(
@@ -166,6 +196,9 @@ pub async fn create(
             stokis_id = linked(conn, &mut errors, "stokis", &link).await?;
         }
         _ => {}
+    }
+    if role.is_some_and(is_sensitive) {
+        confirm_into(conn, actor, &mut errors, &input.admin_password).await?;
     }
     finish(errors)?;
     let role = role.unwrap_or(Role::Pusat);
@@ -254,12 +287,21 @@ pub async fn set_active(
     clock: &dyn Clock,
     id: i64,
     active: bool,
+    admin_password: &str,
 ) -> Result<(), DomainError> {
     require_pusat(actor)?;
     if !active && id == actor.user_id {
         return Err(DomainError::Forbidden(
             "Anda tidak bisa menonaktifkan akun Anda sendiri".into(),
         ));
+    }
+    let role: Option<String> = sqlx::query_scalar("SELECT role FROM users WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let role = role.ok_or(DomainError::NotFound { entity: "pengguna" })?;
+    if role.parse::<Role>().is_ok_and(is_sensitive) {
+        confirm_actor(conn, actor, admin_password).await?;
     }
     let now = clock.now();
     let done = sqlx::query("UPDATE users SET active = $2, updated_at = $3 WHERE id = $1")
@@ -284,10 +326,12 @@ pub async fn reset_password(
     clock: &dyn Clock,
     id: i64,
     password: &str,
+    admin_password: &str,
 ) -> Result<(), DomainError> {
     require_pusat(actor)?;
     let mut errors = FieldErrors::new();
     check_password(&mut errors, "password", password);
+    confirm_into(conn, actor, &mut errors, admin_password).await?;
     finish(errors)?;
     let hash = hash_password(password)?;
     let now = clock.now();
@@ -301,6 +345,9 @@ pub async fn reset_password(
         return Err(DomainError::NotFound { entity: "pengguna" });
     }
     revoke_sessions(conn, id, now).await?;
+    notify::password_changed(conn, clock, id, PasswordChangedBy::HeadOffice)
+        .await
+        .map_err(notify_error)?;
     Ok(())
 }
 

@@ -8,19 +8,23 @@
 //! `ON CONFLICT (dedup_key) DO NOTHING`, and a send job is enqueued only for a row that was
 //! really inserted, so a retried notification job creates nothing twice.
 
+mod account;
 mod invoice;
 mod link;
 mod links;
 mod message;
 mod order;
 mod purchase_order;
+mod quote;
 mod render;
 mod report;
 
+pub use account::{PasswordChangedBy, password_changed};
 pub use link::ban_lifted;
 pub use links::Links;
 pub use message::Expanded;
 pub(crate) use message::{Contact, Inserted, NewLog, insert};
+pub use quote::{MAX_QUOTE_CHARS, quoted_excerpt};
 pub(crate) use render::render;
 
 use crate::clock::Clock;

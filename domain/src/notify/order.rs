@@ -1,6 +1,6 @@
 //! The order messages: "new order" to the stokis, "shipped" and "rejected" to the mitra.
 
-use super::{Contact, NewLog, NotifyError, render};
+use super::{Contact, NewLog, NotifyError, quoted_excerpt, render};
 use crate::money::format_rupiah;
 use crate::whatsapp::{LogType, Recipient};
 use serde::Serialize;
@@ -125,7 +125,7 @@ pub(super) async fn order_logs(
                 recipient_name: &'a str,
                 order_number: &'a str,
                 stokis_name: &'a str,
-                reason: &'a str,
+                reason: Option<String>,
             }
             let text = render(
                 "order_rejected.txt",
@@ -133,7 +133,7 @@ pub(super) async fn order_logs(
                     recipient_name: &o.mitra_name,
                     order_number: &o.number,
                     stokis_name: &o.stokis_name,
-                    reason: o.reject_reason.as_deref().unwrap_or("-"),
+                    reason: o.reject_reason.as_deref().and_then(quoted_excerpt),
                 },
             )?;
             ("rejected", Recipient::Mitra, mitra, text)

@@ -1,6 +1,6 @@
 //! The purchase-order messages to the stokis: approved, rejected, shipped.
 
-use super::{Contact, NewLog, NotifyError, render};
+use super::{Contact, NewLog, NotifyError, quoted_excerpt, render};
 use crate::money::format_rupiah;
 use crate::whatsapp::{LogType, Recipient};
 use serde::Serialize;
@@ -55,13 +55,13 @@ pub(super) async fn po_logs(
         recipient_name: &'a str,
         po_number: &'a str,
         total: String,
-        reason: &'a str,
+        reason: Option<String>,
     }
     let values = V {
         recipient_name: &stokis_name,
         po_number: &number,
         total: format_rupiah(total),
-        reason: reason.as_deref().unwrap_or("-"),
+        reason: reason.as_deref().and_then(quoted_excerpt),
     };
     let (template, event_name, short) = match event {
         PoEvent::Approved => ("po_approved.txt", "po_approved", "approved"),

@@ -27,6 +27,7 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = templates![
     "invoice_overdue_finance.txt",
     "report_ready.txt",
     "whatsapp_ban_lifted.txt",
+    "password_changed.txt",
 ];
 
 /// WhatsApp refuses longer texts; the schema enforces the same limit.

@@ -7,6 +7,7 @@
               allow-unwrap-in-tests only covers the `#[test]` functions themselves)"
 )]
 
+mod accounts_password;
 mod api_authz;
 mod api_flow;
 mod api_input;
@@ -19,10 +20,16 @@ mod domain_whatsapp_link;
 mod everyday_phone;
 mod everyday_repeat;
 mod hardening_api_contract;
+mod hardening_api_contract;
+mod hardening_headers;
 mod hardening_headers;
 mod hardening_input;
+mod hardening_input;
+mod hardening_invoice_run;
 mod hardening_invoice_run;
 mod hardening_login;
+mod hardening_login;
+mod hardening_messages;
 mod imports_bad_files;
 mod imports_bank;
 mod imports_files;

@@ -272,6 +272,7 @@ async fn pusat_creates_deactivates_and_resets_users() {
                 ("name", "Budi K"),
                 ("role", "FINANCE"),
                 ("password", "rahasia-123"),
+                ("admin_password", "dfresto-demo"),
             ],
         )
         .await;
@@ -305,7 +306,10 @@ async fn pusat_creates_deactivates_and_resets_users() {
         .submit(
             &pusat,
             &format!("/users/{id}/password"),
-            &[("password", "baru-456789")],
+            &[
+                ("password", "baru-456789"),
+                ("admin_password", "dfresto-demo"),
+            ],
         )
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
@@ -330,7 +334,11 @@ async fn pusat_creates_deactivates_and_resets_users() {
 
     // Deactivate: sessions revoked at once, login refused.
     let res = app
-        .submit(&pusat, &format!("/users/{id}/deactivate"), &[])
+        .submit(
+            &pusat,
+            &format!("/users/{id}/deactivate"),
+            &[("admin_password", "dfresto-demo")],
+        )
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let res = client

@@ -193,7 +193,7 @@ async fn the_domain_refuses_the_wrong_role_by_itself() {
     .unwrap_err();
     assert!(matches!(err, DomainError::Forbidden(_)), "{err:?}");
     let err =
-        domain::master::users::set_active(&mut tx, &w.gudang, clock, w.finance.user_id, false)
+        domain::master::users::set_active(&mut tx, &w.gudang, clock, w.finance.user_id, false, "")
             .await
             .unwrap_err();
     assert!(matches!(err, DomainError::Forbidden(_)), "{err:?}");

@@ -23,6 +23,7 @@ pub fn router() -> Router {
     Router::new()
         .push(Router::with_path("auth/login").post(login))
         .push(Router::with_path("auth/logout").post(logout))
+        .push(Router::with_path("auth/password").post(change_password))
         .push(Router::with_path("me").get(me))
 }
 
@@ -185,4 +186,44 @@ pub async fn logout(depot: &mut Depot) -> Result<StatusCode, WebError> {
 pub async fn me(depot: &mut Depot) -> Result<Json<UserOut>, WebError> {
     let user = auth::current_user(depot)?;
     Ok(Json(UserOut::of(user)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ChangePasswordRequest {
+    pub current_password: String,
+    /// 8–128 characters, different from the current one.
+    pub new_password: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChangePasswordResponse {
+    /// How many other sessions (browsers and tokens) of the user were ended; this one stays.
+    pub sessions_ended: u64,
+}
+
+/// Change the logged-in user's own password
+///
+/// The current password is required (422 on `current_password` when wrong). Every other
+/// session and token of the user is revoked; the one used here stays valid. The user is told by
+/// WhatsApp when they have a number.
+#[endpoint(tags("auth"), status_codes(200, 401, 403, 415, 422), request_body = ChangePasswordRequest)]
+pub async fn change_password(
+    req: &mut Request,
+    depot: &mut Depot,
+) -> Result<Json<ChangePasswordResponse>, WebError> {
+    let state = state::of(depot)?.clone();
+    let user = auth::current_user(depot)?;
+    let body: ChangePasswordRequest = crate::api::body::read(req).await?;
+    let mut tx = state.pool.begin().await?;
+    let sessions_ended = domain::auth::password_change::change_own(
+        &mut tx,
+        &*state.clock,
+        &user.actor,
+        user.session_id,
+        &body.current_password,
+        &body.new_password,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Json(ChangePasswordResponse { sessions_ended }))
 }

@@ -7,6 +7,7 @@
 //! the quantity forms of new orders and POs (`line_form`).
 
 pub mod admin;
+pub mod auth_password;
 pub mod document;
 pub mod landing;
 pub mod line_form;

@@ -181,7 +181,8 @@ async fn shipping_and_rejection_tell_the_mitra_and_po_events_tell_the_stokis() {
         ("6285712345001", "order_rejected")
     );
     assert!(
-        r.message.contains("Alasan: stok ayam habis"),
+        r.message
+            .contains("Alasan dari stokis: \"stok ayam habis\""),
         "{}",
         r.message
     );

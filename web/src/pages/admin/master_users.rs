@@ -128,6 +128,7 @@ pub async fn create(
         phone: form_text(req, "phone").await,
         link_code: form_text(req, "link_code").await,
         password: form_text(req, "password").await,
+        admin_password: form_text(req, "admin_password").await,
     };
     let mut tx = state.pool.begin().await?;
     let result = users::create(&mut tx, &actor, &*state.clock, &form).await;
@@ -185,8 +186,9 @@ async fn set_active(
     let state = state::of(depot)?.clone();
     let id = path_id(req)?;
     let to = format!("/users/{id}");
+    let admin_password = form_text(req, "admin_password").await;
     let mut tx = state.pool.begin().await?;
-    match users::set_active(&mut tx, &actor, &*state.clock, id, active).await {
+    match users::set_active(&mut tx, &actor, &*state.clock, id, active, &admin_password).await {
         Ok(()) => {
             tx.commit().await?;
             let message = if active {
@@ -200,6 +202,16 @@ async fn set_active(
         Err(domain::DomainError::Forbidden(m)) => {
             tx.rollback().await?;
             refused(res, m, &to);
+            Ok(())
+        }
+        Err(domain::DomainError::Validation(errors)) => {
+            tx.rollback().await?;
+            let message = errors
+                .get(domain::auth::password_change::ADMIN_PASSWORD_FIELD)
+                .map_or("Isian belum benar.".to_owned(), |m| {
+                    format!("Konfirmasi gagal: {m}.")
+                });
+            refused(res, message, &to);
             Ok(())
         }
         Err(e) => Err(e.into()),
@@ -234,12 +246,21 @@ pub async fn reset_password(
     let state = state::of(depot)?.clone();
     let id = path_id(req)?;
     let password = form_text(req, "password").await;
+    let admin_password = form_text(req, "admin_password").await;
     let mut tx = state.pool.begin().await?;
-    let result = users::reset_password(&mut tx, &actor, &*state.clock, id, &password).await;
+    let result = users::reset_password(
+        &mut tx,
+        &actor,
+        &*state.clock,
+        id,
+        &password,
+        &admin_password,
+    )
+    .await;
     match finish_save(tx, result).await? {
         Ok(()) => done(
             res,
-            "Kata sandi diganti; pengguna harus masuk lagi dengan kata sandi baru.",
+            "Kata sandi diganti; pengguna harus masuk lagi dengan kata sandi baru dan diberi tahu lewat WhatsApp.",
             &format!("/users/{id}"),
         ),
         Err(errors) => render_show(req, depot, res, id, &errors).await?,
