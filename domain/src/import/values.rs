@@ -50,10 +50,20 @@ pub fn code(cell: &Cell, min: usize, max: usize) -> Read<String> {
     Ok(value)
 }
 
+use crate::master::MAX_AMOUNT;
+
 const NOT_WHOLE_RUPIAH: &str = "bukan jumlah Rupiah bulat (tanpa sen), contoh 48000 atau Rp 48.000";
 
-/// A whole Rupiah amount, never negative: a number cell, or text such as `Rp 48.000`.
+/// A whole Rupiah amount, never negative and at most [`MAX_AMOUNT`] (as on the forms): a
+/// number cell, or text such as `Rp 48.000`.
 pub fn rupiah(cell: &Cell) -> Read<i64> {
+    match any_rupiah(cell)? {
+        n if n > MAX_AMOUNT => Err("maksimal Rp 1.000.000.000.000".into()),
+        n => Ok(n),
+    }
+}
+
+fn any_rupiah(cell: &Cell) -> Read<i64> {
     match cell {
         Cell::Empty => Err("wajib diisi".into()),
         Cell::Int(n) if *n < 0 => Err("jumlah tidak boleh negatif".into()),
@@ -183,6 +193,16 @@ mod tests {
         assert_eq!(
             rupiah(&Cell::Int(-1)),
             Err("jumlah tidak boleh negatif".into())
+        );
+        // The forms' bound holds in a spreadsheet too: a pasted account number is no price.
+        assert_eq!(rupiah(&Cell::Int(MAX_AMOUNT)), Ok(MAX_AMOUNT));
+        assert_eq!(
+            rupiah(&Cell::Int(MAX_AMOUNT + 1)),
+            Err("maksimal Rp 1.000.000.000.000".into())
+        );
+        assert_eq!(
+            rupiah(&Cell::Text("Rp 1.000.000.000.001".into())),
+            Err("maksimal Rp 1.000.000.000.000".into())
         );
     }
 
