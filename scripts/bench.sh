@@ -650,7 +650,7 @@ if wants imports; then
   IMPORT_PREVIEW_MS=$(sed -nE 's/.*preview_ms=([0-9.]+).*/\1/p' <<<"$out")
   IMPORT_COMMIT_MS=$(sed -nE 's/.*commit_ms=([0-9.]+).*/\1/p' <<<"$out")
   updated=$(sed -nE 's/.*updated=([0-9]+).*/\1/p' <<<"$out")
-  base=$(calc "%.1f" "$read_ms > 0 ? $read_ms : 1")
+  base=$(calc "%.1f" "($read_ms > 0 ? $read_ms : 1)")
   row import_mitra_preview "$IMPORT_PREVIEW_MS ms" "read $read_ms ms" "$(calc "%.2f" "$IMPORT_PREVIEW_MS / $base")" "$rows rows"
   row import_mitra_commit "$IMPORT_COMMIT_MS ms" "read $read_ms ms" "$(calc "%.2f" "$IMPORT_COMMIT_MS / $base")" "$updated updated"
   metric import_mitra_preview "$IMPORT_PREVIEW_MS" "$read_ms" "$(calc "%.2f" "$IMPORT_PREVIEW_MS / $base")"
