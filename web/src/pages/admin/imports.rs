@@ -112,7 +112,7 @@ pub async fn upload_file(
         Err(e) => return refuse(res, e),
     };
     let mut tx = state.pool.begin().await?;
-    match import::preview(
+    let outcome = import::preview(
         &mut tx,
         &actor,
         &*state.clock,
@@ -121,25 +121,40 @@ pub async fn upload_file(
         &upload.bytes,
         &upload.choice,
     )
+    .await;
+    settle(tx, res, outcome, PATH, |record| {
+        (
+            "Pratinjau siap: periksa lalu terapkan".to_owned(),
+            format!("{PATH}/{}", record.id),
+        )
+    })
     .await
-    {
+}
+
+/// A refused upload or commit: its message (a field's, when it has one) on the page it came from.
+/// Ends one import action: commits and goes on with the message and page `next` gives, or
+/// rolls back and shows the refusal on `refused_at`.
+async fn settle(
+    tx: sqlx::Transaction<'_, sqlx::Postgres>,
+    res: &mut Response,
+    outcome: Result<import::ImportRecord, domain::DomainError>,
+    refused_at: &str,
+    next: impl FnOnce(&import::ImportRecord) -> (String, String),
+) -> Result<(), WebError> {
+    match outcome {
         Ok(record) => {
             tx.commit().await?;
-            done(
-                res,
-                "Pratinjau siap: periksa lalu terapkan",
-                &format!("{PATH}/{}", record.id),
-            );
+            let (message, location) = next(&record);
+            done(res, message, &location);
             Ok(())
         }
         Err(e) => {
             tx.rollback().await?;
-            refuse(res, WebError::from(e))
+            refuse_to(res, WebError::from(e), refused_at)
         }
     }
 }
 
-/// A refused upload or commit: its message (a field's, when it has one) on the page it came from.
 fn refuse(res: &mut Response, e: WebError) -> Result<(), WebError> {
     refuse_to(res, e, PATH)
 }
@@ -266,26 +281,20 @@ pub async fn apply(
         })
         .collect();
     let mut tx = state.pool.begin().await?;
-    match import::commit(&mut tx, &actor, &*state.clock, id, &matches).await {
-        Ok(record) => {
-            tx.commit().await?;
-            let a = record.applied.unwrap_or_default();
-            let message = if record.kind == ImportKind::BankStatement {
-                format!("Impor diterapkan: {} pembayaran dicatat", a.payments)
-            } else {
-                format!(
-                    "Impor diterapkan: {} baru, {} diubah, {} tetap",
-                    a.created, a.updated, a.unchanged
-                )
-            };
-            done(res, message, &here);
-            Ok(())
-        }
-        Err(e) => {
-            tx.rollback().await?;
-            refuse_to(res, WebError::from(e), &here)
-        }
-    }
+    let outcome = import::commit(&mut tx, &actor, &*state.clock, id, &matches).await;
+    settle(tx, res, outcome, &here, |record| {
+        let a = record.applied.clone().unwrap_or_default();
+        let message = if record.kind == ImportKind::BankStatement {
+            format!("Impor diterapkan: {} pembayaran dicatat", a.payments)
+        } else {
+            format!(
+                "Impor diterapkan: {} baru, {} diubah, {} tetap",
+                a.created, a.updated, a.unchanged
+            )
+        };
+        (message, here.clone())
+    })
+    .await
 }
 
 /// A new preview of the stored file with the bank statement columns chosen on the page.
@@ -305,21 +314,14 @@ pub async fn pick_columns(
         .unwrap_or_default();
     let choice = column_choice(|k| fields.get(k).cloned());
     let mut tx = state.pool.begin().await?;
-    match import::repreview(&mut tx, &actor, &*state.clock, id, &choice).await {
-        Ok(record) => {
-            tx.commit().await?;
-            done(
-                res,
-                "Kolom dipilih: pratinjau baru siap",
-                &format!("{PATH}/{}", record.id),
-            );
-            Ok(())
-        }
-        Err(e) => {
-            tx.rollback().await?;
-            refuse_to(res, WebError::from(e), &format!("{PATH}/{id}"))
-        }
-    }
+    let outcome = import::repreview(&mut tx, &actor, &*state.clock, id, &choice).await;
+    settle(tx, res, outcome, &format!("{PATH}/{id}"), |record| {
+        (
+            "Kolom dipilih: pratinjau baru siap".to_owned(),
+            format!("{PATH}/{}", record.id),
+        )
+    })
+    .await
 }
 
 /// The template of a kind as .xlsx; `?data=1` fills it with the current records.
