@@ -110,7 +110,7 @@ fn options(reset: bool) -> SeedOptions {
     SeedOptions {
         scale: Scale::Default,
         reset,
-        today: NaiveDate::from_ymd_opt(2026, 11, 28).expect("date"),
+        now: domain::clock::jakarta_at(NaiveDate::from_ymd_opt(2026, 11, 28).expect("date"), 12, 0),
         password_hash: HASH.to_string(),
     }
 }
@@ -376,4 +376,58 @@ async fn loads_as_a_user_who_does_not_own_the_tables() {
     let _ = sqlx::query(AssertSqlSafe(format!("DROP ROLE IF EXISTS {role}")))
         .execute(&admin)
         .await;
+}
+
+/// Columns that hold a time ahead by design: when something is due to happen, not when it did.
+const SCHEDULE_COLUMNS: &[&str] = &[
+    "next_run_at",
+    "next_send_at",
+    "scheduled_for",
+    "expires_at",
+    "banned_until",
+];
+
+#[tokio::test]
+async fn seeded_at_dawn_nothing_is_dated_after_the_moment_of_seeding() {
+    let db = TestDb::create("dawn").await;
+    let now =
+        domain::clock::jakarta_at(NaiveDate::from_ymd_opt(2026, 11, 28).expect("date"), 5, 30);
+    let options = SeedOptions {
+        now,
+        ..options(false)
+    };
+    let report = seed(&db.pool, &options).await.expect("seed at dawn");
+    assert!(report.orders > 59_000, "{report:?}");
+
+    let columns: Vec<(String, String)> = sqlx::query_as(
+        "SELECT table_name::text, column_name::text FROM information_schema.columns
+          WHERE table_schema = 'public' AND data_type = 'timestamp with time zone'
+            AND table_name NOT LIKE '\\_sqlx%'
+          ORDER BY 1, 2",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .expect("list timestamp columns");
+    assert!(columns.len() > 30, "{columns:?}");
+    let mut late = Vec::new();
+    for (table, column) in columns {
+        if SCHEDULE_COLUMNS.contains(&column.as_str()) {
+            continue;
+        }
+        let after: Option<String> = sqlx::query_scalar(AssertSqlSafe(format!(
+            "SELECT max({column})::text FROM {table} WHERE {column} > $1"
+        )))
+        .bind(now)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap_or_else(|e| panic!("{table}.{column}: {e}"));
+        if let Some(t) = after {
+            late.push(format!("{table}.{column} = {t}"));
+        }
+    }
+    assert!(
+        late.is_empty(),
+        "dated after the moment of seeding: {late:?}"
+    );
+    db.drop().await;
 }

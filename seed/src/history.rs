@@ -284,8 +284,10 @@ pub(crate) fn orders_for_day(ctx: &Ctx, day: usize, first_id: i64) -> Vec<Order>
     let days_back = (plan.today - date).num_days();
     let mut rng = Rng::stream(SEED, &[10, day as u64]);
     let n = ctx.day_counts[day] as usize;
+    // Seeded before 07:00, today's orders placed after the clock are not there yet
+    // (`finish_order` gives `None`); the draws stay the same, so the ones before it are too.
     let mut orders: Vec<Order> = (0..n)
-        .map(|i| {
+        .filter_map(|i| {
             if i == 0
                 && let Some(o) = showcase_order(&mut rng, ctx, date, days_back)
             {
@@ -322,7 +324,7 @@ fn natural_order(
     mitra_id: i64,
     stokis_id: i64,
     created: NaiveDateTime,
-) -> Order {
+) -> Option<Order> {
     let mitra_u = mitra_user(mitra_id);
     let stokis_u = stokis_user(stokis_id);
     let lines = order_lines(rng, ctx);
@@ -360,12 +362,27 @@ fn natural_order(
 
 /// `mitra0001` (served by `stokis001`) always has an order in every state, the open ones
 /// recent, so each demo flow has something to act on.
-fn showcase_order(rng: &mut Rng, ctx: &Ctx, date: NaiveDate, days_back: i64) -> Option<Order> {
+/// `None` when the day has no showcase order; `Some(None)` when it is not placed yet.
+fn showcase_order(
+    rng: &mut Rng,
+    ctx: &Ctx,
+    date: NaiveDate,
+    days_back: i64,
+) -> Option<Option<Order>> {
     let (mitra_id, stokis_id) = (1, 1);
     let (m, s) = (mitra_user(mitra_id), stokis_user(stokis_id));
     let t = |h: i64, min: i64| at(date, h * 60 + min);
     let (steps, reason) = match days_back {
-        0 => (vec![step(PENDING, t(6, 10), Some(m), None)], None),
+        // Seeded before 06:10, the demo's open order is placed just before the clock.
+        0 => (
+            vec![step(
+                PENDING,
+                t(6, 10).min(ctx.plan.end - TimeDelta::minutes(5)),
+                Some(m),
+                None,
+            )],
+            None,
+        ),
         1 => (
             vec![
                 step(PENDING, t(9, 15), Some(m), None),
@@ -438,12 +455,12 @@ fn finish_order(
     lines: Vec<Line>,
     mut steps: Vec<Step>,
     reject_reason: Option<&'static str>,
-) -> Order {
+) -> Option<Order> {
     steps.retain(|s| s.at <= ctx.plan.end);
-    let first = steps[0].at;
+    let first = steps.first()?.at;
     let last = steps[steps.len() - 1].clone();
     let status = last.to;
-    Order {
+    Some(Order {
         id: 0,
         number: String::new(),
         mitra_id,
@@ -465,5 +482,5 @@ fn finish_order(
         closed_at: when(&steps, CANCELLED).or(when(&steps, REJECTED)),
         lines,
         steps,
-    }
+    })
 }

@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{NaiveDate, TimeDelta};
+use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
 
 use super::Scale;
 use super::billing::{self, Billing, PurchaseOrder};
@@ -22,8 +22,17 @@ struct Data {
     billing: Billing,
 }
 
+/// Seeded at noon: after the 07:00 end of the history, so the date alone decides the data.
+fn noon(d: NaiveDate) -> NaiveDateTime {
+    d.and_hms_opt(12, 0, 0).expect("valid time")
+}
+
 fn generate(today: NaiveDate, scale: Scale) -> Data {
-    let plan = Plan::new(today, &scale);
+    generate_at(noon(today), scale)
+}
+
+fn generate_at(now: NaiveDateTime, scale: Scale) -> Data {
+    let plan = Plan::new(now, &scale);
     let master = master::build(&plan);
     let ctx = Ctx::new(&plan, &master);
     let billing = billing::billing(&ctx, &master);
@@ -235,7 +244,12 @@ fn check_master(d: &Data) {
 fn check_orders(d: &Data) {
     let plan = &d.plan;
     let m = &d.master;
-    assert_eq!(d.orders.len() as u64, plan.orders);
+    if plan.end.time() == chrono::NaiveTime::from_hms_opt(7, 0, 0).expect("valid time") {
+        assert_eq!(d.orders.len() as u64, plan.orders);
+    } else {
+        // Seeded before 07:00: that morning's orders after the clock are not placed yet.
+        assert!((d.orders.len() as u64) < plan.orders);
+    }
     let price: HashMap<i64, (i64, bool)> = m
         .products
         .iter()
@@ -585,9 +599,31 @@ fn holds_across_a_leap_day_and_at_bench_scale() {
 }
 
 #[test]
+fn seeded_before_seven_nothing_is_dated_after_the_clock() {
+    let now = date(2026, 11, 28)
+        .and_hms_opt(5, 30, 0)
+        .expect("valid time");
+    let d = generate_at(now, Scale::Default);
+    assert_eq!(d.plan.end, now);
+    check_orders(&d);
+    check_billing(&d);
+    let latest_order = d.orders.iter().map(|o| o.created_at).max();
+    assert!(latest_order.is_some_and(|t| t <= now), "{latest_order:?}");
+    let latest_step = d
+        .orders
+        .iter()
+        .flat_map(|o| o.steps.iter().map(|s| s.at))
+        .max();
+    assert!(latest_step.is_some_and(|t| t <= now), "{latest_step:?}");
+    // Seeded later the same morning, the history reaches 07:00 and has that morning's orders.
+    let later = generate(date(2026, 11, 28), Scale::Default);
+    assert!(later.orders.len() > d.orders.len());
+}
+
+#[test]
 fn same_today_same_data() {
     let today = date(2026, 11, 28);
-    let plan = Plan::new(today, &Scale::Default);
+    let plan = Plan::new(noon(today), &Scale::Default);
     let a = master::build(&plan);
     let b = master::build(&plan);
     assert_eq!(a, b);
@@ -604,7 +640,7 @@ fn same_today_same_data() {
     assert_eq!(ba.invoices, bb.invoices);
     assert_eq!(ba.invoice_counters, bb.invoice_counters);
     // A different day shifts the history but keeps its shape.
-    let other = Plan::new(today + TimeDelta::days(1), &Scale::Default);
+    let other = Plan::new(noon(today + TimeDelta::days(1)), &Scale::Default);
     assert_eq!(master::build(&other).mitra.len(), a.mitra.len());
 }
 

@@ -1,7 +1,8 @@
 //! Demo data: the `seed` command's deterministic data set (master data, stock, and twelve months
 //! of orders, purchase orders, invoices and payments), bulk-loaded in one transaction.
 //!
-//! The same `today` always gives the same data. All of it is generated in memory from a fixed
+//! The same date seeded after 07:00 (Asia/Jakarta) always gives the same data; seeded earlier,
+//! the history stops at the moment of seeding. All of it is generated in memory from a fixed
 //! seed, with ids assigned here (the tables are empty or just truncated), then streamed to
 //! PostgreSQL with COPY; nothing is read back, so the default set loads in seconds and the bench
 //! set's million orders never sit in memory at once.
@@ -23,7 +24,7 @@ mod invariants;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
+use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
 use sqlx::{AssertSqlSafe, PgConnection, PgPool};
 
 use billing::Billing;
@@ -46,8 +47,9 @@ pub struct SeedOptions {
     pub scale: Scale,
     /// Wipe the business tables first (in the same transaction).
     pub reset: bool,
-    /// The Asia/Jakarta business date the history ends at (at 07:00 that morning).
-    pub today: NaiveDate,
+    /// The moment of seeding. The history ends on its Asia/Jakarta date, at 07:00 that morning
+    /// or at this moment if it is earlier: nothing is dated after it.
+    pub now: DateTime<Utc>,
     /// argon2id PHC string for the demo password, computed once by the caller.
     pub password_hash: String,
 }
@@ -252,7 +254,10 @@ async fn suspend_keys_and_indexes(conn: &mut PgConnection) -> Result<Vec<String>
 /// Builds the demo data set in one transaction: all of it is written, or none.
 pub async fn seed(pool: &PgPool, opts: &SeedOptions) -> Result<SeedReport, SeedError> {
     let started = Instant::now();
-    let plan = Plan::new(opts.today, &opts.scale);
+    let plan = Plan::new(
+        domain::clock::to_jakarta(opts.now).naive_local(),
+        &opts.scale,
+    );
     let mut tx = pool.begin().await?;
     sqlx::query("SELECT pg_advisory_xact_lock($1)")
         .bind(SEED_LOCK_KEY)

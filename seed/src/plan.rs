@@ -16,9 +16,10 @@ pub(crate) const HISTORY_DAYS: i64 = 365;
 pub(crate) const DEFAULT_ORDERS: u64 = 60_000;
 pub(crate) const DEFAULT_PURCHASE_ORDERS: u64 = 5_000;
 
-/// History stops at 07:00 on `today` (Asia/Jakarta). Outlets place supply orders early, so
-/// the demo opens with a few fresh ones, and a seed run later that day never writes a
-/// timestamp in the future.
+/// History stops at 07:00 on `today` (Asia/Jakarta), or at the moment of seeding if that is
+/// earlier. Outlets place supply orders early, so the demo opens with a few fresh ones; a seed
+/// run later that day gives the same data, and one before 07:00 stops where the clock is, so
+/// nothing seeded is dated after the moment it was seeded.
 pub(crate) const END_MINUTE_OF_TODAY: i64 = 7 * 60;
 
 #[derive(Clone, Copy, Debug)]
@@ -35,7 +36,9 @@ pub(crate) struct Plan {
 }
 
 impl Plan {
-    pub(crate) fn new(today: NaiveDate, scale: &Scale) -> Self {
+    /// `now` is the Jakarta wall-clock moment of seeding; its date is the plan's `today`.
+    pub(crate) fn new(now: NaiveDateTime, scale: &Scale) -> Self {
+        let today = now.date();
         let (orders, purchase_orders) = match scale {
             Scale::Default => (DEFAULT_ORDERS, DEFAULT_PURCHASE_ORDERS),
             Scale::Bench { orders } => (
@@ -46,7 +49,7 @@ impl Plan {
         Plan {
             today,
             start: today - TimeDelta::days(HISTORY_DAYS - 1),
-            end: at(today, END_MINUTE_OF_TODAY),
+            end: at(today, END_MINUTE_OF_TODAY).min(now),
             orders,
             purchase_orders,
             volume: (orders as f64 / DEFAULT_ORDERS as f64).max(1.0),

@@ -152,7 +152,7 @@ async fn run_seed(pool: &sqlx::PgPool, args: SeedArgs) -> anyhow::Result<ExitCod
             Some(orders) => Scale::Bench { orders },
         },
         reset: args.reset,
-        today: SystemClock.today(),
+        now: SystemClock.now(),
         password_hash: password::hash(DEMO_PASSWORD)?,
     };
     match seed::seed(pool, &options).await {
