@@ -9,7 +9,7 @@ use super::Scale;
 use super::billing::{self, Billing, PurchaseOrder};
 use super::history::{self, Ctx, Order, Step, status::*};
 use super::master::{self, FINANCE_USER, GUDANG_USER, Master, mitra_user, stokis_user};
-use super::plan::Plan;
+use super::plan::{END_MINUTE_OF_TODAY, Plan, at};
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
@@ -244,7 +244,7 @@ fn check_master(d: &Data) {
 fn check_orders(d: &Data) {
     let plan = &d.plan;
     let m = &d.master;
-    if plan.end.time() == chrono::NaiveTime::from_hms_opt(7, 0, 0).expect("valid time") {
+    if plan.end == at(plan.today, END_MINUTE_OF_TODAY) {
         assert_eq!(d.orders.len() as u64, plan.orders);
     } else {
         // Seeded before 07:00: that morning's orders after the clock are not placed yet.
